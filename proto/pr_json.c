@@ -8,6 +8,41 @@
 
 #include "pr_json.h"
 
+/* json-c's strict mode still takes NaN, Infinity and single-quoted strings: reject anything
+ * outside strings that is not JSON's own punctuation, numbers, true, false or null. */
+static bool lexically_json(const char *s, size_t len, size_t *bad)
+{
+	size_t i = 0;
+	while (i < len) {
+		char ch = s[i];
+		if (ch == '"') {
+			for (i++; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			i++;
+		} else if (strchr(" \t\r\n{}[],:", ch)) {
+			i++;
+		} else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+			while (i < len && strchr("0123456789+-.eE", s[i]))
+				i++;
+		} else {
+			static const char *const words[] = {"true", "false", "null"};
+			size_t n = 0;
+			while (i + n < len && s[i + n] >= 'a' && s[i + n] <= 'z')
+				n++;
+			bool ok = false;
+			for (size_t w = 0; w < 3 && !ok; w++)
+				ok = n == strlen(words[w]) && memcmp(s + i, words[w], n) == 0;
+			if (!ok) {
+				*bad = i;
+				return false;
+			}
+			i += n;
+		}
+	}
+	return true;
+}
+
 bool pr_json_parse(const char *body, size_t len, struct json_object **out, struct pr_err *err)
 {
 	*out = NULL;
@@ -17,6 +52,10 @@ bool pr_json_parse(const char *body, size_t len, struct json_object **out, struc
 		return pr_err_set(err, "body of %zu bytes is over the %zu byte limit", len, PR_BODY_MAX);
 	if (!pr_utf8_valid(body, len))
 		return pr_err_set(err, "body is not valid UTF-8 or contains a NUL byte");
+	size_t bad;
+	if (!lexically_json(body, len, &bad))
+		return pr_err_set(err, "JSON error at byte %zu: not JSON (NaN, Infinity, single quotes "
+		                  "and bare words are refused)", bad);
 	struct json_tokener *tok = json_tokener_new_ex(PR_JSON_DEPTH);
 	if (!tok)
 		return pr_err_set(err, "out of memory");

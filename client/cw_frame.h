@@ -1,0 +1,40 @@
+#pragma once
+/* The frame: a scene laid out on a canvas and drawn from a snapshot. The frame keeps what it
+ * drew: a panel is redrawn only when its inputs (data, size, clock second) changed, over a
+ * cached background, and only its rectangle is reported as damage. Presenters (window, PNG,
+ * bench) hand it a target surface of the viewport's size and push the damage.
+ * One frame belongs to one thread. The scene and theme must outlive it. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cairo.h>
+
+#include "cw_scene.h"
+#include "cw_snapshot.h"
+#include "rd_damage.h"
+#include "rd_err.h"
+#include "rd_theme.h"
+
+/* The part of a virtual canvas this frame shows: a whole screen is x = y = 0 and w, h equal
+ * to the canvas; a tile of a spliced wall shows a part. */
+struct cw_view {
+	int canvas_w, canvas_h;
+	int x, y, w, h;
+};
+
+struct cw_frame;
+
+struct cw_frame *cw_frame_new(const struct cw_scene *scene, const struct rd_theme *theme,
+                              struct cw_view view, int utc_offset_min);
+void cw_frame_free(struct cw_frame *frame);
+
+/* Draws what changed since the last call into target (an image surface of view.w x view.h)
+ * and adds the changed rectangles (viewport pixels) to damage. snap may be NULL (no data yet).
+ * False with err set when Cairo reports an error; the next call redraws everything. */
+bool cw_frame_draw(struct cw_frame *frame, cairo_surface_t *target, const struct cw_snapshot *snap,
+                   int64_t now, struct rd_damage *damage, struct rd_err *err);
+/* Forget what was drawn: the next draw repaints everything (new or resized target). */
+void cw_frame_invalidate(struct cw_frame *frame);
+
+/* Date and time at the given UTC offset: "2026-11-23 星期一" and "14:30:00". */
+void cw_format_clock(int64_t now, int utc_offset_min, char date[48], char time[16]);

@@ -1,0 +1,123 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cw_opts.h"
+#include "cw_theme.h"
+#include "pr_json.h"
+
+bool cw_parse_size(const char *s, int *w, int *h)
+{
+	int n = 0;
+	if (sscanf(s, "%dx%d%n", w, h, &n) != 2 || s[n] != '\0')
+		return false;
+	return *w >= 64 && *h >= 64 && *w <= 16384 && *h <= 16384;
+}
+
+int64_t cw_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec;
+}
+
+double cw_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, int *exit_code)
+{
+	static const struct option longs[] = {
+	    {"scene", required_argument, NULL, 's'},   {"theme", required_argument, NULL, 't'},
+	    {"feed", required_argument, NULL, 'f'},    {"size", required_argument, NULL, 'S'},
+	    {"clock", required_argument, NULL, 'c'},   {"output", required_argument, NULL, 'o'},
+	    {"frames", required_argument, NULL, 'n'},  {"fullscreen", no_argument, NULL, 'F'},
+	    {"display", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	*o = (struct cw_opts){.scene_name = "city", .theme_name = "dark", .utc_offset_min = 480};
+	*exit_code = 2;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":o:h", longs, NULL)) != -1) {
+		switch (c) {
+		case 's': o->scene_name = optarg; break;
+		case 't': o->theme_name = optarg; break;
+		case 'f': o->feed_url = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'F': o->fullscreen = true; break;
+		case 'S':
+			if (!cw_parse_size(optarg, &o->width, &o->height)) {
+				fprintf(stderr, "cbwall %s: --size %s: expected WIDTHxHEIGHT, each 64..16384\n",
+				        argv[0], optarg);
+				return false;
+			}
+			break;
+		case 'c':
+			if (!pr_time_parse(optarg, &o->clock, &o->utc_offset_min)) {
+				fprintf(stderr,
+				        "cbwall %s: --clock %s: expected an ISO 8601 time with offset, "
+				        "e.g. 2026-11-23T14:30:00+08:00\n",
+				        argv[0], optarg);
+				return false;
+			}
+			o->fixed_clock = true;
+			break;
+		case 'n':
+		case 'd': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 0 || v > 10000000) {
+				fprintf(stderr, "cbwall %s: --%s %s: expected a number\n", argv[0],
+				        c == 'n' ? "frames" : "display", optarg);
+				return false;
+			}
+			if (c == 'n')
+				o->frames = (int)v;
+			else
+				o->display = (int)v;
+			break;
+		}
+		case 'h':
+			fputs(usage, stdout);
+			*exit_code = 0;
+			return false;
+		case ':':
+			fprintf(stderr, "cbwall %s: %s needs a value\n%s", argv[0], argv[optind - 1], usage);
+			return false;
+		default:
+			fprintf(stderr, "cbwall %s: unknown option %s\n%s", argv[0], argv[optind - 1], usage);
+			return false;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cbwall %s: unexpected argument %s\n%s", argv[0], argv[optind], usage);
+		return false;
+	}
+	return true;
+}
+
+bool cw_setup_load(const struct cw_opts *o, int64_t now, struct cw_setup *s, struct rd_err *err)
+{
+	memset(s, 0, sizeof *s);
+	if (!cw_theme_load(o->theme_name, &s->theme, err) ||
+	    !cw_scene_load(o->scene_name, &s->scene, err))
+		return false;
+	if (o->feed_url)
+		snprintf(s->feed_url, sizeof s->feed_url, "%s", o->feed_url);
+	else if (!cw_feed_default_url(s->feed_url, sizeof s->feed_url, err))
+		return false;
+	s->snap = cw_feed_read(s->feed_url, now, err);
+	return s->snap != NULL;
+}
+
+void cw_setup_finish(struct cw_setup *s)
+{
+	cw_snapshot_unref(s->snap);
+	s->snap = NULL;
+}

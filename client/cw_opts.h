@@ -1,0 +1,45 @@
+#pragma once
+/* The command line shared by the window, `snapshot` and `bench`: which scene, theme, feed,
+ * size and clock to draw, loaded and validated into what the frame needs. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cw_scene.h"
+#include "cw_snapshot.h"
+#include "rd_err.h"
+#include "rd_theme.h"
+
+struct cw_opts {
+	const char *scene_name;  /* default "city" */
+	const char *theme_name;  /* default "dark" */
+	const char *feed_url;    /* default: the demo fixtures */
+	const char *output;      /* -o, snapshot */
+	int width, height;       /* --size; 0: default for the command */
+	bool fixed_clock;        /* --clock given */
+	int64_t clock;           /* --clock, Unix seconds */
+	int utc_offset_min;      /* from --clock, else +08:00 (China Standard Time) */
+	int frames;              /* --frames, bench */
+	bool fullscreen;         /* window */
+	int display;             /* --display, window */
+};
+
+/* What the options name, loaded: the scene, the theme and the first snapshot. */
+struct cw_setup {
+	struct cw_scene scene;
+	struct rd_theme theme;
+	struct cw_snapshot *snap;
+	char feed_url[4096];
+};
+
+/* Parses argv (argv[0] is the subcommand). Prints the error and usage and returns false on
+ * bad options; *exit_code receives 0 after --help. */
+bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, int *exit_code);
+/* Loads scene, theme and feed; false with err naming the file and key. */
+bool cw_setup_load(const struct cw_opts *o, int64_t now, struct cw_setup *s, struct rd_err *err);
+void cw_setup_finish(struct cw_setup *s);
+/* "WxH" into w, h (each 64..16384). */
+bool cw_parse_size(const char *s, int *w, int *h);
+/* Seconds since the epoch, now. */
+int64_t cw_now(void);
+/* Monotonic milliseconds. */
+double cw_mono_ms(void);

@@ -1,0 +1,193 @@
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cw_json.h"
+#include "cw_paths.h"
+#include "cw_scene.h"
+#include "pr_json.h"
+
+static bool get_int(struct json_object *o, const char *file, const char *path, const char *key,
+                    int min, int max, int *out, bool optional, struct rd_err *err)
+{
+	struct pr_err perr;
+	int64_t v = *out;
+	if (!pr_get_int64(o, path, key, min, max, &v, optional, &perr))
+		return cw_json_fail(err, file, perr.msg);
+	*out = (int)v;
+	return true;
+}
+
+static bool load_panel(const char *file, const char *path, struct json_object *o,
+                       const struct cw_layout_def *lay, struct cw_panel_def *p, struct rd_err *err)
+{
+	static const char *const keys[] = {"type", "id", "title", "metric", "at", NULL};
+	struct pr_err perr;
+	char type[32];
+	memset(p, 0, sizeof *p);
+	if (!json_object_is_type(o, json_type_object))
+		return rd_err_set(err, "%s: %s: not an object", file, path);
+	if (!cw_json_known_keys(o, file, path, keys, err))
+		return false;
+	snprintf(p->id, sizeof p->id, "%s", path);
+	if (!pr_get_string(o, path, "type", type, sizeof type, false, &perr) ||
+	    !pr_get_string(o, path, "id", p->id, sizeof p->id, true, &perr) ||
+	    !pr_get_string(o, path, "title", p->title, sizeof p->title, true, &perr))
+		return cw_json_fail(err, file, perr.msg);
+	if (strcmp(type, "kpi") == 0) {
+		p->type = CW_PANEL_KPI;
+		if (!pr_get_string(o, path, "metric", p->metric, sizeof p->metric, false, &perr))
+			return cw_json_fail(err, file, perr.msg);
+	} else {
+		return rd_err_set(err, "%s: %s.type: unknown panel type \"%s\" (known: kpi)", file,
+		                  path, type);
+	}
+	struct json_object *at;
+	if (!pr_get_array(o, path, "at", 4, false, &at, &perr))
+		return cw_json_fail(err, file, perr.msg);
+	int v[4];
+	for (size_t i = 0; i < 4; i++) {
+		struct json_object *e = json_object_array_get_idx(at, i);
+		if (json_object_array_length(at) != 4 || !json_object_is_type(e, json_type_int))
+			return rd_err_set(err, "%s: %s.at: must be [col, row, colspan, rowspan] integers",
+			                  file, path);
+		v[i] = json_object_get_int(e);
+	}
+	p->col = v[0], p->row = v[1], p->colspan = v[2], p->rowspan = v[3];
+	if (p->col < 0 || p->row < 0 || p->colspan < 1 || p->rowspan < 1 ||
+	    p->col + p->colspan > lay->grid.cols || p->row + p->rowspan > lay->grid.rows)
+		return rd_err_set(err, "%s: %s.at: [%d, %d, %d, %d] does not fit the %dx%d grid", file,
+		                  path, p->col, p->row, p->colspan, p->rowspan, lay->grid.cols,
+		                  lay->grid.rows);
+	return true;
+}
+
+static bool overlap(const struct cw_panel_def *a, const struct cw_panel_def *b)
+{
+	return a->col < b->col + b->colspan && b->col < a->col + a->colspan &&
+	       a->row < b->row + b->rowspan && b->row < a->row + a->rowspan;
+}
+
+static bool load_layout(const char *file, const char *path, struct json_object *o,
+                        struct cw_layout_def *lay, struct rd_err *err)
+{
+	static const char *const keys[] = {"min_aspect", "max_aspect", "grid", "margin",
+	                                   "panels", NULL};
+	static const char *const grid_keys[] = {"cols", "rows", "gap", NULL};
+	struct pr_err perr;
+	struct json_object *grid, *panels;
+	memset(lay, 0, sizeof *lay);
+	lay->min_aspect = 0, lay->max_aspect = 100, lay->margin = 16, lay->grid.gap = 12;
+	if (!json_object_is_type(o, json_type_object))
+		return rd_err_set(err, "%s: %s: not an object", file, path);
+	if (!cw_json_known_keys(o, file, path, keys, err))
+		return false;
+	if (!pr_get_double(o, path, "min_aspect", 0.1, 10, &lay->min_aspect, true, &perr) ||
+	    !pr_get_double(o, path, "max_aspect", 0.1, 100, &lay->max_aspect, true, &perr) ||
+	    !pr_get_double(o, path, "margin", 0, 200, &lay->margin, true, &perr) ||
+	    !pr_get_object(o, path, "grid", false, &grid, &perr) ||
+	    !pr_get_array(o, path, "panels", CW_PANELS_MAX, false, &panels, &perr))
+		return cw_json_fail(err, file, perr.msg);
+	char gpath[64];
+	snprintf(gpath, sizeof gpath, "%s.grid", path);
+	if (!cw_json_known_keys(grid, file, gpath, grid_keys, err) ||
+	    !get_int(grid, file, gpath, "cols", 1, 96, &lay->grid.cols, false, err) ||
+	    !get_int(grid, file, gpath, "rows", 1, 96, &lay->grid.rows, false, err))
+		return false;
+	if (!pr_get_double(grid, gpath, "gap", 0, 200, &lay->grid.gap, true, &perr))
+		return cw_json_fail(err, file, perr.msg);
+	if (lay->min_aspect > lay->max_aspect)
+		return rd_err_set(err, "%s: %s.min_aspect: larger than max_aspect", file, path);
+	lay->panel_count = (int)json_object_array_length(panels);
+	for (int i = 0; i < lay->panel_count; i++) {
+		char ppath[64];
+		snprintf(ppath, sizeof ppath, "%s.panels[%d]", path, i);
+		if (!load_panel(file, ppath, json_object_array_get_idx(panels, (size_t)i), lay,
+		                &lay->panels[i], err))
+			return false;
+		for (int k = 0; k < i; k++)
+			if (overlap(&lay->panels[k], &lay->panels[i]))
+				return rd_err_set(err, "%s: %s.at: overlaps panel \"%s\"", file, ppath,
+				                  lay->panels[k].id);
+	}
+	return true;
+}
+
+bool cw_scene_load_file(const char *path, struct cw_scene *s, struct rd_err *err)
+{
+	static const char *const keys[] = {"name", "title", "header", "layouts", NULL};
+	memset(s, 0, sizeof *s);
+	struct json_object *root = cw_json_load(path, err);
+	if (!root)
+		return false;
+	bool ok = false;
+	struct pr_err perr;
+	struct json_object *header, *layouts;
+	if (!json_object_is_type(root, json_type_object)) {
+		rd_err_set(err, "%s: the scene must be a JSON object", path);
+		goto out;
+	}
+	if (!cw_json_known_keys(root, path, "", keys, err))
+		goto out;
+	if (!pr_get_string(root, "scene", "name", s->name, sizeof s->name, false, &perr) ||
+	    !pr_get_string(root, "scene", "title", s->title, sizeof s->title, true, &perr) ||
+	    !pr_get_object(root, "scene", "header", true, &header, &perr) ||
+	    !pr_get_array(root, "scene", "layouts", CW_LAYOUTS_MAX, false, &layouts, &perr)) {
+		cw_json_fail(err, path, perr.msg);
+		goto out;
+	}
+	if (header) {
+		static const char *const hkeys[] = {"height", NULL};
+		s->header_h = 0.08;
+		if (!cw_json_known_keys(header, path, "header", hkeys, err))
+			goto out;
+		if (!pr_get_double(header, "header", "height", 0.03, 0.25, &s->header_h, true, &perr)) {
+			cw_json_fail(err, path, perr.msg);
+			goto out;
+		}
+	}
+	s->layout_count = (int)json_object_array_length(layouts);
+	if (s->layout_count == 0) {
+		rd_err_set(err, "%s: layouts: at least one layout is needed", path);
+		goto out;
+	}
+	for (int i = 0; i < s->layout_count; i++) {
+		char lpath[32];
+		snprintf(lpath, sizeof lpath, "layouts[%d]", i);
+		if (!load_layout(path, lpath, json_object_array_get_idx(layouts, (size_t)i),
+		                 &s->layouts[i], err))
+			goto out;
+	}
+	ok = true;
+out:
+	json_object_put(root);
+	return ok;
+}
+
+bool cw_scene_load(const char *name_or_file, struct cw_scene *s, struct rd_err *err)
+{
+	if (strchr(name_or_file, '/') || strstr(name_or_file, ".json"))
+		return cw_scene_load_file(name_or_file, s, err);
+	char rel[128], path[4096];
+	if (snprintf(rel, sizeof rel, "config/scenes/%s.json", name_or_file) >= (int)sizeof rel)
+		return rd_err_set(err, "scene name too long: %s", name_or_file);
+	if (!cw_data_path(rel, path, sizeof path, err))
+		return rd_err_prefix(err, "scene \"%s\"", name_or_file);
+	return cw_scene_load_file(path, s, err);
+}
+
+const struct cw_layout_def *cw_scene_layout(const struct cw_scene *s, int w, int h)
+{
+	double aspect = (double)w / (h > 0 ? h : 1);
+	const struct cw_layout_def *best = &s->layouts[0];
+	double best_d = INFINITY;
+	for (int i = 0; i < s->layout_count; i++) {
+		const struct cw_layout_def *l = &s->layouts[i];
+		if (aspect >= l->min_aspect && aspect <= l->max_aspect)
+			return l;
+		double d = fmin(fabs(aspect - l->min_aspect), fabs(aspect - l->max_aspect));
+		if (d < best_d)
+			best_d = d, best = l;
+	}
+	return best;
+}

@@ -1,0 +1,197 @@
+/* The window: an SDL2 window whose surface Cairo draws into directly (XRGB8888 is
+ * CAIRO_FORMAT_RGB24); only damaged rectangles are pushed with SDL_UpdateWindowSurfaceRects.
+ * SDL_HINT_FRAMEBUFFER_ACCELERATION=0 keeps SDL off a software OpenGL path on machines
+ * without a GPU (ten times slower, see docs/performance.md). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <SDL.h>
+
+#include "cw_commands.h"
+#include "cw_frame.h"
+#include "cw_opts.h"
+#include "cw_present.h"
+#include "rd_text.h"
+
+struct sdl_presenter {
+	struct cw_presenter base;
+	SDL_Window *window;
+	SDL_Surface *surface;      /* the window's surface, owned by SDL */
+	SDL_Surface *shadow;       /* XRGB8888 copy when the window's format is another one */
+	cairo_surface_t *target;
+};
+
+static void sdl_release(struct sdl_presenter *p)
+{
+	cairo_surface_destroy(p->target);
+	p->target = NULL;
+	if (p->shadow)
+		SDL_FreeSurface(p->shadow);
+	p->shadow = NULL;
+	p->surface = NULL;
+}
+
+static cairo_surface_t *sdl_target(struct cw_presenter *base)
+{
+	struct sdl_presenter *p = (struct sdl_presenter *)base;
+	if (p->target)
+		return p->target;
+	p->surface = SDL_GetWindowSurface(p->window);
+	if (!p->surface) {
+		fprintf(stderr, "cbwall: no window surface: %s\n", SDL_GetError());
+		return NULL;
+	}
+	SDL_Surface *draw = p->surface;
+	if (p->surface->format->format != SDL_PIXELFORMAT_RGB888 &&
+	    p->surface->format->format != SDL_PIXELFORMAT_ARGB8888) {
+		p->shadow = SDL_CreateRGBSurfaceWithFormat(0, p->surface->w, p->surface->h, 32,
+		                                           SDL_PIXELFORMAT_RGB888);
+		if (!p->shadow)
+			abort();
+		draw = p->shadow;
+	}
+	p->target = cairo_image_surface_create_for_data(draw->pixels, CAIRO_FORMAT_RGB24, draw->w,
+	                                                draw->h, draw->pitch);
+	return p->target;
+}
+
+static bool sdl_present(struct cw_presenter *base, const struct rd_damage *d, struct rd_err *err)
+{
+	struct sdl_presenter *p = (struct sdl_presenter *)base;
+	if (d->count == 0 || !p->surface)
+		return true;
+	SDL_Rect rects[RD_DAMAGE_MAX];
+	for (int i = 0; i < d->count; i++) {
+		rects[i] = (SDL_Rect){d->rects[i].x, d->rects[i].y, d->rects[i].w, d->rects[i].h};
+		if (p->shadow)
+			SDL_BlitSurface(p->shadow, &rects[i], p->surface, &(SDL_Rect){rects[i].x, rects[i].y, 0, 0});
+	}
+	if (SDL_UpdateWindowSurfaceRects(p->window, rects, d->count) != 0)
+		return rd_err_set(err, "presenting the window: %s", SDL_GetError());
+	return true;
+}
+
+static void sdl_destroy(struct cw_presenter *base)
+{
+	struct sdl_presenter *p = (struct sdl_presenter *)base;
+	sdl_release(p);
+	SDL_DestroyWindow(p->window);
+	free(p);
+}
+
+static const struct cw_presenter_ops sdl_ops = {sdl_target, sdl_present, sdl_destroy};
+
+static const char usage[] =
+    "usage: cbwall [--scene NAME|FILE] [--theme NAME|FILE] [--feed URL] [--size WxH]\n"
+    "              [--fullscreen] [--display N] [--clock ISO8601]\n"
+    "Opens the wall in a window (Esc or q quits). Subcommands:\n"
+    "  cbwall snapshot ...   render one frame to PNG (cbwall snapshot --help)\n"
+    "  cbwall bench ...      time frames headless (cbwall bench --help)\n"
+    "  cbwall shp2png ...    quick look at a shapefile (cbwall shp2png --help)\n"
+    "  cbwall --version\n";
+
+int cw_cmd_window(int argc, char **argv)
+{
+	struct cw_opts o;
+	int code;
+	if (!cw_opts_parse(argc, argv, usage, &o, &code))
+		return code;
+	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+	SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		fprintf(stderr, "cbwall: cannot open a display: %s (is DISPLAY set? for no display use "
+		                "`cbwall snapshot`)\n", SDL_GetError());
+		return 1;
+	}
+	int displays = SDL_GetNumVideoDisplays();
+	if (o.display >= displays) {
+		fprintf(stderr, "cbwall: --display %d: there are %d displays\n", o.display, displays);
+		SDL_Quit();
+		return 2;
+	}
+	SDL_Rect bounds;
+	SDL_GetDisplayBounds(o.display, &bounds);
+	if (!o.width) {
+		o.width = o.fullscreen ? bounds.w : (bounds.w < 1920 ? bounds.w : 1920);
+		o.height = o.fullscreen ? bounds.h : (bounds.h < 1080 ? bounds.h : 1080);
+	}
+	int64_t clock_base = o.fixed_clock ? o.clock : cw_now();
+	double mono_base = cw_mono_ms();
+	struct cw_setup s;
+	struct rd_err err;
+	if (!cw_setup_load(&o, clock_base, &s, &err)) {
+		fprintf(stderr, "cbwall: %s\n", err.msg);
+		cw_setup_finish(&s);
+		SDL_Quit();
+		return 1;
+	}
+	rd_text_warm(&s.theme);
+	Uint32 flags = o.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS : 0;
+	char title[160];
+	snprintf(title, sizeof title, "cbwall — %s", s.scene.title[0] ? s.scene.title : s.scene.name);
+	struct sdl_presenter *p = calloc(1, sizeof *p);
+	if (!p)
+		abort();
+	p->base.ops = &sdl_ops;
+	p->window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED_DISPLAY(o.display),
+	                             SDL_WINDOWPOS_CENTERED_DISPLAY(o.display), o.width, o.height,
+	                             flags);
+	if (!p->window) {
+		fprintf(stderr, "cbwall: cannot create a window: %s\n", SDL_GetError());
+		free(p);
+		cw_setup_finish(&s);
+		SDL_Quit();
+		return 1;
+	}
+	int w, h;
+	SDL_GetWindowSize(p->window, &w, &h);
+	struct cw_view view = {w, h, 0, 0, w, h};
+	struct cw_frame *frame = cw_frame_new(&s.scene, &s.theme, view, o.utc_offset_min);
+	bool running = true, ok = true;
+	while (running) {
+		/* Drain input; events only invalidate. Then draw at most one frame. */
+		SDL_Event ev;
+		double now_ms = cw_mono_ms() - mono_base;
+		int wait = 1000 - (int)((long long)now_ms % 1000) + 1;
+		if (SDL_WaitEventTimeout(&ev, wait)) {
+			do {
+				if (ev.type == SDL_QUIT) {
+					running = false;
+				} else if (ev.type == SDL_KEYDOWN &&
+				           (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q)) {
+					running = false;
+				} else if (ev.type == SDL_WINDOWEVENT &&
+				           (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+				            ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
+				            ev.window.event == SDL_WINDOWEVENT_RESTORED)) {
+					sdl_release(p);
+					SDL_GetWindowSize(p->window, &w, &h);
+					if (w != view.canvas_w || h != view.canvas_h) {
+						view = (struct cw_view){w, h, 0, 0, w, h};
+						cw_frame_free(frame);
+						frame = cw_frame_new(&s.scene, &s.theme, view, o.utc_offset_min);
+					}
+					cw_frame_invalidate(frame);
+				}
+			} while (SDL_PollEvent(&ev));
+		}
+		if (!running)
+			break;
+		cairo_surface_t *target = p->base.ops->target(&p->base);
+		if (!target) {
+			ok = false;
+			break;
+		}
+		struct rd_damage damage;
+		rd_damage_init(&damage, view.w, view.h);
+		int64_t now = clock_base + (int64_t)((cw_mono_ms() - mono_base) / 1000);
+		if (!cw_frame_draw(frame, target, s.snap, now, &damage, &err) ||
+		    !p->base.ops->present(&p->base, &damage, &err))
+			fprintf(stderr, "cbwall: %s\n", err.msg);
+	}
+	cw_frame_free(frame);
+	cw_presenter_free(&p->base);
+	cw_setup_finish(&s);
+	SDL_Quit();
+	return ok ? 0 : 1;
+}

@@ -1,0 +1,26 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "cw_commands.h"
+#include "cw_shp2png.h"
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("cbwall %s\n", CBWALL_VERSION);
+		return 0;
+	}
+	if (argc > 1 && argv[1][0] != '-') {
+		const char *cmd = argv[1];
+		if (strcmp(cmd, "snapshot") == 0)
+			return cw_cmd_snapshot(argc - 1, argv + 1);
+		if (strcmp(cmd, "bench") == 0)
+			return cw_cmd_bench(argc - 1, argv + 1);
+		if (strcmp(cmd, "shp2png") == 0)
+			return cw_shp2png_main(argc - 1, argv + 1);
+		fprintf(stderr, "cbwall: unknown command \"%s\" (cbwall --help lists them)\n", cmd);
+		return 2;
+	}
+	argv[0] = "cbwall";
+	return cw_cmd_window(argc, argv);
+}

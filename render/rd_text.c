@@ -1,0 +1,173 @@
+#include <math.h>
+#include <string.h>
+
+#include <pango/pangocairo.h>
+
+#include "rd_text.h"
+
+static _Thread_local PangoContext *thread_context;
+
+static PangoContext *context_for(cairo_t *cr)
+{
+	if (!thread_context) {
+		PangoFontMap *map = pango_cairo_font_map_new();
+		pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(map), 72.0);
+		thread_context = pango_font_map_create_context(map);
+		g_object_unref(map);
+		cairo_font_options_t *fo = cairo_font_options_create();
+		cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+		cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_SLIGHT);
+		cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+		cairo_font_options_set_subpixel_order(fo, CAIRO_SUBPIXEL_ORDER_DEFAULT);
+		pango_cairo_context_set_font_options(thread_context, fo);
+		cairo_font_options_destroy(fo);
+		pango_context_set_round_glyph_positions(thread_context, FALSE);
+		pango_context_set_language(thread_context, pango_language_from_string("zh-cn"));
+	}
+	if (cr)
+		pango_cairo_update_context(cr, thread_context);
+	return thread_context;
+}
+
+struct rd_text_style rd_text_style(const struct rd_theme *theme, double px, struct rd_color color,
+                                   enum rd_align align)
+{
+	return (struct rd_text_style){.family = theme->font_family,
+	                              .px = px,
+	                              .color = color,
+	                              .align = align,
+	                              .valign = RD_VALIGN_MIDDLE,
+	                              .max_lines = 1};
+}
+
+static PangoLayout *layout_new(cairo_t *cr, const char *utf8, const struct rd_text_style *st)
+{
+	PangoLayout *layout = pango_layout_new(context_for(cr));
+	PangoFontDescription *fd = pango_font_description_new();
+	pango_font_description_set_family(fd, st->family && *st->family ? st->family
+	                                                                : "Noto Sans CJK SC");
+	pango_font_description_set_absolute_size(fd, st->px * PANGO_SCALE);
+	pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	pango_layout_set_font_description(layout, fd);
+	pango_font_description_free(fd);
+	if (st->letter_spacing != 0) {
+		PangoAttrList *attrs = pango_attr_list_new();
+		pango_attr_list_insert(attrs,
+		                       pango_attr_letter_spacing_new((int)(st->letter_spacing * PANGO_SCALE)));
+		pango_layout_set_attributes(layout, attrs);
+		pango_attr_list_unref(attrs);
+	}
+	const char *text = utf8 ? utf8 : "";
+	if (g_utf8_validate(text, -1, NULL)) {
+		pango_layout_set_text(layout, text, -1);
+	} else {
+		gchar *valid = g_utf8_make_valid(text, -1);
+		pango_layout_set_text(layout, valid, -1);
+		g_free(valid);
+	}
+	return layout;
+}
+
+static void set_color(cairo_t *cr, struct rd_color c)
+{
+	cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
+
+double rd_text_draw(cairo_t *cr, const char *utf8, double x, double y, double w, double h,
+                    const struct rd_text_style *st)
+{
+	if (w <= 0 || h <= 0)
+		return 0;
+	PangoLayout *layout = layout_new(cr, utf8, st);
+	int lines = st->max_lines > 1 ? st->max_lines : 1;
+	pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
+	pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
+	if (lines > 1) {
+		pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+		pango_layout_set_height(layout, -lines);
+	} else {
+		pango_layout_set_single_paragraph_mode(layout, TRUE);
+	}
+	pango_layout_set_alignment(layout, st->align == RD_ALIGN_CENTER  ? PANGO_ALIGN_CENTER
+	                                   : st->align == RD_ALIGN_RIGHT ? PANGO_ALIGN_RIGHT
+	                                                                 : PANGO_ALIGN_LEFT);
+	PangoRectangle ink, logical;
+	pango_layout_get_pixel_extents(layout, &ink, &logical);
+	double ty = y;
+	if (st->valign == RD_VALIGN_MIDDLE)
+		ty = y + (h - logical.height) / 2.0;
+	else if (st->valign == RD_VALIGN_BOTTOM)
+		ty = y + h - logical.height;
+	cairo_save(cr);
+	set_color(cr, st->color);
+	cairo_move_to(cr, x, ty);
+	pango_cairo_show_layout(cr, layout);
+	cairo_restore(cr);
+	g_object_unref(layout);
+	return logical.width < w ? logical.width : w;
+}
+
+void rd_text_size(cairo_t *cr, const char *utf8, const struct rd_text_style *st, double *w,
+                  double *h)
+{
+	PangoLayout *layout = layout_new(cr, utf8, st);
+	PangoRectangle logical;
+	pango_layout_get_extents(layout, NULL, &logical);
+	if (w)
+		*w = logical.width / (double)PANGO_SCALE;
+	if (h)
+		*h = logical.height / (double)PANGO_SCALE;
+	g_object_unref(layout);
+}
+
+double rd_text_baseline(cairo_t *cr, const struct rd_text_style *st)
+{
+	PangoLayout *layout = layout_new(cr, "0", st);
+	double b = pango_layout_get_baseline(layout) / (double)PANGO_SCALE;
+	g_object_unref(layout);
+	return b;
+}
+
+static void at_baseline(cairo_t *cr, PangoLayout *layout, double x, double baseline)
+{
+	double b = pango_layout_get_baseline(layout) / (double)PANGO_SCALE;
+	cairo_move_to(cr, x, baseline - b);
+}
+
+void rd_text_path(cairo_t *cr, const char *utf8, double x, double baseline,
+                  const struct rd_text_style *st)
+{
+	PangoLayout *layout = layout_new(cr, utf8, st);
+	pango_layout_set_single_paragraph_mode(layout, TRUE);
+	at_baseline(cr, layout, x, baseline);
+	pango_cairo_layout_path(cr, layout);
+	g_object_unref(layout);
+}
+
+void rd_text_draw_at(cairo_t *cr, const char *utf8, double x, double baseline,
+                     const struct rd_text_style *st)
+{
+	PangoLayout *layout = layout_new(cr, utf8, st);
+	pango_layout_set_single_paragraph_mode(layout, TRUE);
+	cairo_save(cr);
+	set_color(cr, st->color);
+	at_baseline(cr, layout, x, baseline);
+	pango_cairo_show_layout(cr, layout);
+	cairo_restore(cr);
+	g_object_unref(layout);
+}
+
+void rd_text_warm(const struct rd_theme *theme)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A8, 64, 64);
+	cairo_t *cr = cairo_create(s);
+	struct rd_text_style st = rd_text_style(theme, 16, (struct rd_color){1, 1, 1, 1},
+	                                        RD_ALIGN_LEFT);
+	static const char sample[] = "0123456789.,:%-+ 合肥市城市运行管理指挥中心空气质量指数拥堵"
+	                             "热线人口万亿元件星期一二三四五六日较昨日▲▼…";
+	rd_text_draw(cr, sample, 0, 0, 64, 64, &st);
+	st.bold = true;
+	rd_text_draw(cr, sample, 0, 0, 64, 64, &st);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+}

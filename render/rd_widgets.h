@@ -1,0 +1,45 @@
+#pragma once
+/* Widgets: theme-driven, scale-aware pieces of a command-center screen. Each draws inside
+ * the rectangle it is given (canvas pixels) and never outside it; sizes come from the theme
+ * as fractions of the canvas height, so the same widget reads the same on 1080p and on a
+ * 2160-high spliced wall. All strings are UTF-8 (invalid bytes are repaired by rd_text). */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cairo.h>
+
+#include "rd_geom.h"
+#include "rd_theme.h"
+
+/* Panel frame: translucent fill, outline, corner marks, and a title bar when title is not
+ * NULL. Returns the content rectangle inside it. */
+struct rd_rect rd_panel_frame(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
+                              const char *title, int canvas_h);
+
+/* Header pieces: the screen title (centered, gradient-filled), a line of information text
+ * (weather on the left), and the date and clock (right-aligned). */
+void rd_header_title(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const char *title,
+                     int canvas_h);
+void rd_header_text(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const char *text,
+                    bool align_right, int canvas_h);
+void rd_header_clock(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const char *date,
+                     const char *time, int canvas_h);
+
+/* A KPI card: label, value with unit, change arrow against a comparison period, sparkline. */
+struct rd_kpi {
+	const char *label;
+	const char *value;      /* formatted digits, e.g. "985.3" */
+	const char *unit;       /* scaled unit, e.g. "万人" */
+	bool has_change;
+	double change_pct;
+	const char *change_label; /* "较昨日"; NULL or "" for none */
+	bool higher_is_better;
+	const double *history;  /* oldest first; may be NULL */
+	size_t history_len;
+};
+void rd_kpi_card(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const struct rd_kpi *kpi,
+                 int canvas_h);
+
+/* Width of the header's title plate on a canvas (the background draws it, the title sits
+ * in it). */
+double rd_header_title_width(int canvas_w, int canvas_h);

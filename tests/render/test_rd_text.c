@@ -1,0 +1,116 @@
+#include <stdint.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <pango/pangocairo.h>
+
+#include "rd_text.h"
+
+static struct rd_text_style style(double px)
+{
+	struct rd_theme th;
+	rd_theme_default(&th);
+	static char family[64];
+	strcpy(family, th.font_family);
+	struct rd_text_style st = rd_text_style(&th, px, (struct rd_color){1, 1, 1, 1}, RD_ALIGN_LEFT);
+	st.family = family;
+	return st;
+}
+
+/* Counts pixels with any ink in the rectangle, and outside it. */
+static void ink(cairo_surface_t *s, int x0, int y0, int w, int h, long *inside, long *outside)
+{
+	cairo_surface_flush(s);
+	unsigned char *d = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	*inside = *outside = 0;
+	for (int y = 0; y < cairo_image_surface_get_height(s); y++)
+		for (int x = 0; x < cairo_image_surface_get_width(s); x++) {
+			uint32_t p;
+			memcpy(&p, d + y * stride + x * 4, 4);
+			if (!p)
+				continue;
+			bool in = x >= x0 && x < x0 + w && y >= y0 && y < y0 + h;
+			(*(in ? inside : outside))++;
+		}
+}
+
+Test(text, measures_grow_with_the_text_and_the_size)
+{
+	struct rd_text_style st = style(20);
+	double w1, w2, h1, w3;
+	rd_text_size(NULL, "合肥", &st, &w1, &h1);
+	rd_text_size(NULL, "合肥市城市大脑", &st, &w2, NULL);
+	cr_assert_gt(w2, w1 * 3);
+	cr_assert(w1 > 35 && w1 < 45, "two CJK glyphs at 20 px are about 40 px wide, got %g", w1);
+	cr_assert(h1 > 20 && h1 < 35, "line height %g", h1);
+	st.px = 40;
+	rd_text_size(NULL, "合肥", &st, &w3, NULL);
+	cr_assert_float_eq(w3, 2 * w1, 1.0);
+}
+
+Test(text, resolves_to_noto_sans_cjk)
+{
+	PangoFontMap *map = pango_cairo_font_map_get_default();
+	PangoContext *ctx = pango_font_map_create_context(map);
+	PangoFontDescription *fd = pango_font_description_from_string("Noto Sans CJK SC 20");
+	PangoFont *font = pango_font_map_load_font(map, ctx, fd);
+	cr_assert_not_null(font);
+	PangoFontDescription *got = pango_font_describe(font);
+	cr_assert_str_eq(pango_font_description_get_family(got), "Noto Sans CJK SC",
+	                 "fonts-noto-cjk must be installed");
+	pango_font_description_free(got);
+	pango_font_description_free(fd);
+	g_object_unref(font);
+	g_object_unref(ctx);
+}
+
+Test(text, long_text_is_ellipsized_inside_its_box)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 400, 100);
+	cairo_t *cr = cairo_create(s);
+	struct rd_text_style st = style(24);
+	double used = rd_text_draw(cr, "合肥市城市运行管理指挥中心社会治理一张图产业发展全景图", 50,
+	                           20, 200, 40, &st);
+	cr_assert_leq(used, 200);
+	long in, out;
+	ink(s, 50, 20, 200, 40, &in, &out);
+	cr_assert_gt(in, 200, "text is drawn");
+	cr_assert_eq(out, 0, "%ld pixels drawn outside the box", out);
+	cr_assert_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+}
+
+Test(text, wraps_into_max_lines)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 300, 200);
+	cairo_t *cr = cairo_create(s);
+	struct rd_text_style st = style(20);
+	st.max_lines = 2;
+	st.valign = RD_VALIGN_TOP;
+	rd_text_draw(cr, "蜀山区长江西路与潜山路交口积水深度42厘米已派遣排水二队前往处置请注意绕行",
+	             0, 0, 200, 200, &st);
+	long in, out;
+	ink(s, 0, 0, 200, 70, &in, &out);
+	cr_assert_gt(in, 300);
+	cr_assert_eq(out, 0, "two lines at most, inside the width");
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+}
+
+Test(text, invalid_utf8_never_breaks_the_context)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 300, 60);
+	cairo_t *cr = cairo_create(s);
+	struct rd_text_style st = style(20);
+	rd_text_draw(cr, "ok \xff\xfe bad \xe5\x90", 0, 0, 300, 60, &st);
+	rd_text_path(cr, "\xc3\x28 x", 0, 40, &st);
+	cairo_fill(cr);
+	cr_assert_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+	long in, out;
+	ink(s, 0, 0, 300, 60, &in, &out);
+	cr_assert_gt(in, 50);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+}
