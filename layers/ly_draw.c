@@ -1,0 +1,780 @@
+/* Map drawing: polygons, lines, symbols, heat, labels with one collision pass, legends, the
+ * static-layer cache and the animated overlay (see ly_map.h). */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pango/pangocairo.h>
+
+#include "ly_mapint.h"
+
+/* ---- colors ---- */
+
+static struct rd_color paint_or(const struct ly_paint *p, struct rd_color c)
+{
+	return p->set ? p->color : c;
+}
+
+static void set_color(cairo_t *cr, struct rd_color c, double opacity)
+{
+	cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a * opacity);
+}
+
+static struct rd_color mix(struct rd_color a, struct rd_color b, double t)
+{
+	return (struct rd_color){a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t,
+	                         a.a + (b.a - a.a) * t};
+}
+
+static struct rd_color ramp_color(const struct rd_theme *th, const char *name, double t)
+{
+	const struct rd_ramp *r = name && *name ? rd_theme_ramp(th, name) : NULL;
+	if (!r && th->ramp_count > 0)
+		r = &th->ramps[0];
+	if (r && r->n > 0)
+		return rd_ramp_at(r, t);
+	return mix(th->colors[RD_MAP_FILL], th->colors[RD_ACCENT], t);
+}
+
+static struct rd_color class_color(const struct rd_theme *th, const struct mlayer *ml, int c)
+{
+	double t = ml->nclass > 1 ? (double)c / (ml->nclass - 1) : 0.5;
+	return ramp_color(th, ml->st.ramp, t);
+}
+
+static double attr_num(const struct ly_layer *l, int f, int field, double dflt)
+{
+	if (field < 0)
+		return dflt;
+	const char *a = ly_layer_attr(l, f, field);
+	char *end;
+	double d = strtod(a, &end);
+	return end != a && isfinite(d) ? d : dflt;
+}
+
+/* ---- paths ---- */
+
+struct xform {
+	double a, bx, by; /* sx = wx * a + bx; sy = -wy * a + by */
+	double w, h;
+	float tol;
+};
+
+static struct xform xform_of(const struct ly_view *v)
+{
+	struct xform x;
+	x.a = v->scale;
+	x.bx = v->w / 2.0 - v->cx * v->scale;
+	x.by = v->h / 2.0 + v->cy * v->scale;
+	x.w = v->w;
+	x.h = v->h;
+	x.tol = (float)(0.5 / v->scale); /* half a pixel in world units */
+	return x;
+}
+
+struct scratch {
+	double *x, *y;
+	size_t cap;
+};
+
+static void scratch_need(struct scratch *s, size_t n)
+{
+	if (n > s->cap) {
+		s->cap = n * 2;
+		s->x = ly_xrealloc(s->x, s->cap, sizeof *s->x);
+		s->y = ly_xrealloc(s->y, s->cap, sizeof *s->y);
+	}
+}
+
+/* Simplified, whole-pixel (+0.5: pixel centres, crisp odd strokes) screen points of a run
+ * of vertices, repeats dropped. Returns how many. */
+static size_t snap_run(const struct mlayer *ml, const struct ly_part *pt, const struct xform *x, struct scratch *s,
+                       size_t *in)
+{
+	scratch_need(s, pt->count);
+	size_t n = 0;
+	double lx = NAN, ly = NAN;
+	const double *wx = ml->wx + pt->start, *wy = ml->wy + pt->start;
+	const float *imp = ml->imp + pt->start;
+	for (uint32_t i = 0; i < pt->count; i++) {
+		if (imp[i] < x->tol)
+			continue;
+		double sx = floor(wx[i] * x->a + x->bx) + 0.5;
+		double sy = floor(-wy[i] * x->a + x->by) + 0.5;
+		if (sx == lx && sy == ly)
+			continue;
+		s->x[n] = lx = sx;
+		s->y[n++] = ly = sy;
+	}
+	*in += pt->count;
+	return n;
+}
+
+static bool feature_visible(const struct mlayer *ml, int f, const struct xform *x, double margin)
+{
+	const double *b = ml->fbox[f];
+	double x0 = b[0] * x->a + x->bx, x1 = b[2] * x->a + x->bx;
+	double y0 = -b[3] * x->a + x->by, y1 = -b[1] * x->a + x->by;
+	return x1 >= -margin && x0 <= x->w + margin && y1 >= -margin && y0 <= x->h + margin;
+}
+
+/* Appends a feature's rings or lines to the current path; returns whether anything was added. */
+static bool path_feature(cairo_t *cr, struct ly_map *m, const struct mlayer *ml, int f, const struct xform *x,
+                         struct scratch *s)
+{
+	const struct ly_layer *l = ml->l;
+	const struct ly_feat *ft = &l->feat[f];
+	bool poly = l->geom == LY_GEOM_POLYGON, any = false;
+	for (uint32_t p = 0; p < ft->nparts; p++) {
+		size_t n = snap_run(ml, &l->part[ft->part0 + p], x, s, &m->stats.vertices_in);
+		if (poly) {
+			if (n > 1 && s->x[n - 1] == s->x[0] && s->y[n - 1] == s->y[0])
+				n--;
+			if (n < 3)
+				continue; /* smaller than a pixel at this scale */
+		} else if (n < 2) {
+			continue;
+		}
+		cairo_move_to(cr, s->x[0], s->y[0]);
+		for (size_t i = 1; i < n; i++)
+			cairo_line_to(cr, s->x[i], s->y[i]);
+		if (poly)
+			cairo_close_path(cr);
+		m->stats.vertices_drawn += n;
+		any = true;
+	}
+	return any;
+}
+
+static double kscale(const struct ly_map *m)
+{
+	return (m->canvas_h > 0 ? m->canvas_h : m->view.h) / 1080.0;
+}
+
+static void set_stroke(cairo_t *cr, const struct ly_style *st, double k)
+{
+	double w = st->stroke_width * k;
+	cairo_set_line_width(cr, w < 1 && st->stroke_width > 0 ? 1 : w);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	if (st->dash_count > 0) {
+		double d[4];
+		for (int i = 0; i < st->dash_count && i < 4; i++)
+			d[i] = st->dash[i] * k;
+		cairo_set_dash(cr, d, st->dash_count > 4 ? 4 : st->dash_count, 0);
+	} else {
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
+}
+
+static void draw_polygons(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
+                          const struct xform *x, struct scratch *s)
+{
+	const struct ly_style *st = &ml->st;
+	double k = kscale(m);
+	struct rd_color base = paint_or(&st->fill, th->colors[RD_MAP_FILL]);
+	struct rd_color stroke = paint_or(&st->stroke, th->colors[RD_MAP_STROKE]);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	double margin = st->stroke_width * k + 2;
+	bool classes = ml->nclass > 0;
+	/* Each feature filled on its own with even-odd: holes open whatever their winding, and
+	 * overlapping features do not cancel each other as they would in one even-odd path. */
+	for (int f = 0; f < ml->l->nfeat; f++) {
+		if (!feature_visible(ml, f, x, margin))
+			continue;
+		struct rd_color c = classes && ml->cls[f] >= 0 ? class_color(th, ml, ml->cls[f]) : base;
+		if (c.a <= 0)
+			continue;
+		cairo_new_path(cr);
+		if (path_feature(cr, m, ml, f, x, s)) {
+			set_color(cr, c, st->opacity);
+			cairo_fill(cr);
+		}
+	}
+	if (stroke.a > 0 && st->stroke_width > 0) {
+		/* all outlines in one stroke: shared borders do not double their alpha */
+		cairo_new_path(cr);
+		size_t in = m->stats.vertices_in, drawn = m->stats.vertices_drawn;
+		for (int f = 0; f < ml->l->nfeat; f++)
+			if (feature_visible(ml, f, x, margin))
+				path_feature(cr, m, ml, f, x, s);
+		/* the second walk is the same vertices: count them once */
+		if (base.a > 0 || classes)
+			m->stats.vertices_in = in, m->stats.vertices_drawn = drawn;
+		set_stroke(cr, st, k);
+		set_color(cr, stroke, 1);
+		cairo_stroke(cr);
+	}
+	cairo_new_path(cr);
+}
+
+static void draw_lines(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
+                       const struct xform *x, struct scratch *s)
+{
+	const struct ly_style *st = &ml->st;
+	double k = kscale(m);
+	struct rd_color stroke = paint_or(&st->stroke, th->colors[RD_MAP_STROKE]);
+	double margin = st->stroke_width * k + 2;
+	set_stroke(cr, st, k);
+	if (ml->nclass > 0) {
+		for (int f = 0; f < ml->l->nfeat; f++) {
+			if (!feature_visible(ml, f, x, margin))
+				continue;
+			cairo_new_path(cr);
+			if (path_feature(cr, m, ml, f, x, s)) {
+				set_color(cr, ml->cls[f] >= 0 ? class_color(th, ml, ml->cls[f]) : stroke, st->opacity);
+				cairo_stroke(cr);
+			}
+		}
+	} else {
+		cairo_new_path(cr);
+		for (int f = 0; f < ml->l->nfeat; f++)
+			if (feature_visible(ml, f, x, margin))
+				path_feature(cr, m, ml, f, x, s);
+		set_color(cr, stroke, st->opacity);
+		cairo_stroke(cr);
+	}
+	cairo_set_dash(cr, NULL, 0, 0);
+}
+
+/* Symbol diameter in pixels of feature f: area-proportional to its value when sized. */
+static double symbol_px(const struct ly_map *m, const struct mlayer *ml, int f)
+{
+	double k = kscale(m), d = ml->st.symbol_size * k;
+	int sf = ly_layer_field_index(ml->l, ml->st.size_field);
+	if (sf < 0 && !(ml->live_has && ml->live_has[f]))
+		return d;
+	double v = ml->live_has && ml->live_has[f] ? ml->live_val[f] : attr_num(ml->l, f, sf, NAN);
+	double vmax = ml->vmax;
+	if (sf >= 0 && !(ml->live_has)) {
+		vmax = -INFINITY;
+		for (int i = 0; i < ml->l->nfeat; i++)
+			vmax = fmax(vmax, attr_num(ml->l, i, sf, -INFINITY));
+	}
+	if (!(v > 0) || !(vmax > 0))
+		return fmax(2 * k, d * 0.2);
+	return fmax(2 * k, d * sqrt(v / vmax));
+}
+
+static void draw_symbol(cairo_t *cr, enum ly_symbol sym, double x, double y, double d)
+{
+	if (sym == LY_SYMBOL_SQUARE)
+		cairo_rectangle(cr, x - d / 2, y - d / 2, d, d);
+	else {
+		cairo_new_sub_path(cr);
+		cairo_arc(cr, x, y, d / 2, 0, 2 * M_PI);
+	}
+}
+
+static void point_xy(const struct mlayer *ml, uint32_t v, const struct xform *x, double *sx, double *sy)
+{
+	*sx = ml->wx[v] * x->a + x->bx;
+	*sy = -ml->wy[v] * x->a + x->by;
+}
+
+static void draw_points(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
+                        const struct xform *x)
+{
+	const struct ly_style *st = &ml->st;
+	struct rd_color base = paint_or(&st->fill, th->colors[RD_ACCENT]);
+	struct rd_color stroke = paint_or(&st->stroke, th->colors[RD_MAP_HALO]);
+	double k = kscale(m);
+	bool per_feature = ml->nclass > 0 || st->size_field[0] || ml->live_has;
+	cairo_new_path(cr);
+	for (int f = 0; f < ml->l->nfeat; f++) {
+		const struct ly_feat *ft = &ml->l->feat[f];
+		double d = symbol_px(m, ml, f);
+		for (uint32_t p = 0; p < ft->nparts; p++) {
+			double sx, sy;
+			point_xy(ml, ml->l->part[ft->part0 + p].start, x, &sx, &sy);
+			if (sx < -d || sy < -d || sx > x->w + d || sy > x->h + d)
+				continue;
+			draw_symbol(cr, st->symbol, sx, sy, d);
+			m->stats.vertices_drawn++;
+		}
+		m->stats.vertices_in += ft->nparts;
+		if (per_feature) {
+			set_color(cr, ml->cls[f] >= 0 ? class_color(th, ml, ml->cls[f]) : base, st->opacity);
+			cairo_fill_preserve(cr);
+			set_color(cr, stroke, st->opacity);
+			cairo_set_line_width(cr, fmax(1, k));
+			cairo_stroke(cr);
+		}
+	}
+	if (!per_feature) {
+		set_color(cr, base, st->opacity);
+		cairo_fill_preserve(cr);
+		set_color(cr, stroke, st->opacity);
+		cairo_set_line_width(cr, fmax(1, k));
+		cairo_stroke(cr);
+	}
+}
+
+/* Kernel density of the points on a grid of 4x4-pixel cells, colored through the ramp. */
+static void draw_heat(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
+                      const struct xform *x)
+{
+	const int cell = 4;
+	int gw = (int)ceil(x->w / cell) + 1, gh = (int)ceil(x->h / cell) + 1;
+	double radius = ml->st.heat_radius * kscale(m) / cell; /* in cells */
+	if (radius < 1)
+		radius = 1;
+	int rr = (int)ceil(radius * 1.5);
+	double sigma2 = 2 * (radius / 2) * (radius / 2);
+	float *g = ly_xcalloc((size_t)gw * (size_t)gh, sizeof *g);
+	int wf = ly_layer_field_index(ml->l, ml->st.heat_weight_field);
+	for (int f = 0; f < ml->l->nfeat; f++) {
+		double wgt = ml->live_has && ml->live_has[f] ? ml->live_val[f] : wf >= 0 ? attr_num(ml->l, f, wf, 0) : 1;
+		if (!(wgt > 0))
+			continue;
+		const struct ly_feat *ft = &ml->l->feat[f];
+		for (uint32_t p = 0; p < ft->nparts; p++) {
+			double sx, sy;
+			point_xy(ml, ml->l->part[ft->part0 + p].start, x, &sx, &sy);
+			double gx = sx / cell, gy = sy / cell;
+			int cx = (int)gx, cy = (int)gy;
+			if (cx < -rr || cy < -rr || cx > gw + rr || cy > gh + rr)
+				continue;
+			for (int j = cy - rr; j <= cy + rr; j++) {
+				if (j < 0 || j >= gh)
+					continue;
+				for (int i = cx - rr; i <= cx + rr; i++) {
+					if (i < 0 || i >= gw)
+						continue;
+					double dx = i - gx, dy = j - gy;
+					g[(size_t)j * (size_t)gw + (size_t)i] += (float)(wgt * exp(-(dx * dx + dy * dy) / sigma2));
+				}
+			}
+		}
+	}
+	float gmax = 0;
+	for (size_t i = 0; i < (size_t)gw * (size_t)gh; i++)
+		gmax = fmaxf(gmax, g[i]);
+	if (gmax > 0) {
+		cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, gw, gh);
+		unsigned char *data = cairo_image_surface_get_data(img);
+		int stride = cairo_image_surface_get_stride(img);
+		cairo_surface_flush(img);
+		for (int j = 0; j < gh; j++) {
+			uint32_t *row = (uint32_t *)(void *)(data + (size_t)j * (size_t)stride);
+			for (int i = 0; i < gw; i++) {
+				double t = g[(size_t)j * (size_t)gw + (size_t)i] / gmax;
+				if (t < 0.02) {
+					row[i] = 0;
+					continue;
+				}
+				struct rd_color c = ramp_color(th, ml->st.ramp, t);
+				double a = fmin(1, t * 1.6) * c.a * ml->st.opacity;
+				row[i] = (uint32_t)(a * 255 + 0.5) << 24 | (uint32_t)(c.r * a * 255 + 0.5) << 16 |
+				         (uint32_t)(c.g * a * 255 + 0.5) << 8 | (uint32_t)(c.b * a * 255 + 0.5);
+			}
+		}
+		cairo_surface_mark_dirty(img);
+		cairo_save(cr);
+		cairo_scale(cr, cell, cell);
+		cairo_set_source_surface(cr, img, 0, 0);
+		cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
+		cairo_paint(cr);
+		cairo_restore(cr);
+		cairo_surface_destroy(img);
+	}
+	free(g);
+}
+
+/* ---- text ---- */
+
+struct text {
+	PangoContext *ctx;
+	PangoLayout *layout;
+	PangoFontDescription *font;
+};
+
+static void text_init(struct text *t, cairo_t *cr, const struct rd_theme *th, double px)
+{
+	t->ctx = pango_cairo_create_context(cr);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	pango_cairo_context_set_font_options(t->ctx, fo);
+	cairo_font_options_destroy(fo);
+	t->layout = pango_layout_new(t->ctx);
+	t->font = pango_font_description_new();
+	pango_font_description_set_family(t->font, th->font_family[0] ? th->font_family : "Noto Sans CJK SC");
+	pango_font_description_set_absolute_size(t->font, px * PANGO_SCALE);
+	pango_layout_set_font_description(t->layout, t->font);
+}
+
+static void text_size(struct text *t, double px)
+{
+	pango_font_description_set_absolute_size(t->font, px * PANGO_SCALE);
+	pango_layout_set_font_description(t->layout, t->font);
+}
+
+static void text_finish(struct text *t)
+{
+	pango_font_description_free(t->font);
+	g_object_unref(t->layout);
+	g_object_unref(t->ctx);
+}
+
+/* Logical size of text in pixels. */
+static void text_measure(struct text *t, const char *s, double *w, double *h)
+{
+	pango_layout_set_text(t->layout, s, -1);
+	PangoRectangle ink, log;
+	pango_layout_get_pixel_extents(t->layout, &ink, &log);
+	*w = log.width;
+	*h = log.height;
+}
+
+static void text_draw(struct text *t, cairo_t *cr, const char *s, double x, double y, struct rd_color fg,
+                      struct rd_color halo, double halo_w)
+{
+	pango_layout_set_text(t->layout, s, -1);
+	cairo_move_to(cr, x, y);
+	pango_cairo_layout_path(cr, t->layout);
+	if (halo_w > 0 && halo.a > 0) {
+		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+		cairo_set_line_width(cr, halo_w * 2);
+		set_color(cr, halo, 1);
+		cairo_stroke_preserve(cr);
+	}
+	set_color(cr, fg, 1);
+	cairo_fill(cr);
+}
+
+/* ---- legends ---- */
+
+static void fmt_num(char *buf, size_t n, double v)
+{
+	double a = fabs(v);
+	if (a >= 1000 || a == floor(a))
+		snprintf(buf, n, "%.0f", v);
+	else if (a >= 10)
+		snprintf(buf, n, "%.1f", v);
+	else
+		snprintf(buf, n, "%.2f", v);
+}
+
+/* Draws (if draw) the legends stacked from the bottom-left corner; returns their bbox. */
+static bool legends(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct text *t, bool draw,
+                    double box[4])
+{
+	double k = kscale(m), pad = 10 * k, sw = 22 * k, sh = 14 * k, gap = 5 * k;
+	double fs = rd_theme_px(th, RD_SIZE_SMALL, m->canvas_h > 0 ? m->canvas_h : m->view.h);
+	double y = m->view.h - 16 * k;
+	double x0 = 16 * k;
+	bool any = false;
+	box[0] = box[1] = INFINITY;
+	box[2] = box[3] = -INFINITY;
+	for (int i = m->n - 1; i >= 0; i--) {
+		const struct mlayer *ml = &m->ml[i];
+		if (!ml->st.visible || !ml->st.legend || ml->nclass <= 0)
+			continue;
+		char lines[LY_CLASSES_MAX][96];
+		const char *title = ml->st.legend_title[0] ? ml->st.legend_title
+		                    : ml->st.value_field[0] ? ml->st.value_field : ml->l->name;
+		double tw, th_, lw = 0, lh = 0;
+		text_size(t, fs * 1.1);
+		text_measure(t, title, &tw, &th_);
+		text_size(t, fs);
+		for (int c = 0; c < ml->nclass; c++) {
+			if (ml->st.classify == LY_CLASSIFY_CATEGORICAL) {
+				snprintf(lines[c], sizeof lines[c], "%s", ml->cats[c]);
+			} else {
+				char a[32], b[32];
+				fmt_num(a, sizeof a, ml->breaks[c]);
+				fmt_num(b, sizeof b, ml->breaks[c + 1]);
+				snprintf(lines[c], sizeof lines[c], "%s – %s", a, b);
+			}
+			double w, h;
+			text_measure(t, lines[c], &w, &h);
+			lw = fmax(lw, w);
+			lh = fmax(lh, h);
+		}
+		double row = fmax(sh, lh) + gap;
+		double bw = fmax(tw, sw + gap * 2 + lw) + 2 * pad;
+		double bh = pad * 2 + th_ + gap + row * ml->nclass - gap;
+		double by = y - bh;
+		if (draw) {
+			struct rd_color panel = th->colors[RD_PANEL];
+			cairo_rectangle(cr, x0, by, bw, bh);
+			set_color(cr, panel, 0.85);
+			cairo_fill_preserve(cr);
+			cairo_set_line_width(cr, 1);
+			set_color(cr, th->colors[RD_PANEL_BORDER], 1);
+			cairo_stroke(cr);
+			text_size(t, fs * 1.1);
+			pango_layout_set_text(t->layout, title, -1);
+			set_color(cr, th->colors[RD_TEXT], 1);
+			cairo_move_to(cr, x0 + pad, by + pad);
+			pango_cairo_show_layout(cr, t->layout);
+			text_size(t, fs);
+			double ry = by + pad + th_ + gap;
+			for (int c = 0; c < ml->nclass; c++) {
+				cairo_rectangle(cr, x0 + pad, ry + (row - gap - sh) / 2, sw, sh);
+				set_color(cr, class_color(th, ml, c), ml->st.opacity);
+				cairo_fill(cr);
+				pango_layout_set_text(t->layout, lines[c], -1);
+				set_color(cr, th->colors[RD_TEXT_DIM], 1);
+				cairo_move_to(cr, x0 + pad + sw + gap * 2, ry + (row - gap - lh) / 2);
+				pango_cairo_show_layout(cr, t->layout);
+				ry += row;
+			}
+		}
+		box[0] = fmin(box[0], x0), box[1] = fmin(box[1], by);
+		box[2] = fmax(box[2], x0 + bw), box[3] = fmax(box[3], y);
+		y = by - gap * 2;
+		any = true;
+	}
+	return any;
+}
+
+/* ---- labels: one collision pass over all layers ---- */
+
+struct cand {
+	const char *text;
+	int layer, feature;
+	double prio, area, x, y, dx; /* dx: offset right of a point symbol */
+};
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *p = a, *q = b;
+	if (p->prio != q->prio)
+		return p->prio > q->prio ? -1 : 1;
+	if (p->area != q->area)
+		return p->area > q->area ? -1 : 1;
+	if (p->layer != q->layer)
+		return p->layer > q->layer ? -1 : 1;
+	return p->feature - q->feature;
+}
+
+static bool overlaps(const double *a, const double *b)
+{
+	return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+static void labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct text *t, const double *legend_box,
+                   bool have_legend)
+{
+	struct xform x = xform_of(&m->view);
+	size_t nc = 0, cap = 0;
+	struct cand *c = NULL;
+	for (int i = 0; i < m->n; i++) {
+		struct mlayer *ml = &m->ml[i];
+		if (!ml->st.visible || (ml->l->geom == LY_GEOM_POINT && (ml->st.heat || ml->st.symbol == LY_SYMBOL_PULSE)))
+			continue;
+		int lf = ly_layer_field_index(ml->l, ml->st.label_field);
+		if (lf < 0)
+			continue;
+		ly_map_label_points(ml);
+		int pf = ly_layer_field_index(ml->l, ml->st.priority_field);
+		for (int f = 0; f < ml->l->nfeat; f++) {
+			const char *s = ly_layer_attr(ml->l, f, lf);
+			if (!*s)
+				continue;
+			double sx = ml->lab_x[f] * x.a + x.bx, sy = -ml->lab_y[f] * x.a + x.by;
+			if (sx < 0 || sy < 0 || sx > x.w || sy > x.h)
+				continue;
+			if (nc == cap) {
+				cap = cap ? cap * 2 : 128;
+				c = ly_xrealloc(c, cap, sizeof *c);
+			}
+			double area = ml->area[f] * x.a * x.a;
+			/* a polygon's label needs room: skip features far smaller than their text */
+			if (ml->l->geom == LY_GEOM_POLYGON && area < 16)
+				continue;
+			c[nc++] = (struct cand){s, i, f, attr_num(ml->l, f, pf, ml->st.label_priority), area, sx, sy,
+			                        ml->l->geom == LY_GEOM_POINT ? symbol_px(m, ml, f) / 2 + 3 * kscale(m)
+			                                                     : 0};
+		}
+	}
+	if (nc)
+		qsort(c, nc, sizeof *c, cmp_cand);
+	double halo = 2 * kscale(m);
+	struct rd_color fg = th->colors[RD_MAP_LABEL], hc = th->colors[RD_MAP_HALO];
+	double base_px = rd_theme_px(th, RD_SIZE_MAP_LABEL, m->canvas_h > 0 ? m->canvas_h : m->view.h);
+	for (size_t i = 0; i < nc; i++) {
+		const struct mlayer *ml = &m->ml[c[i].layer];
+		double px = ml->st.label_size > 0 ? ml->st.label_size * kscale(m) : base_px;
+		text_size(t, px);
+		double w, h;
+		text_measure(t, c[i].text, &w, &h);
+		double tx = c[i].dx > 0 ? c[i].x + c[i].dx : c[i].x - w / 2, ty = c[i].y - h / 2;
+		double box[4] = {tx - halo, ty - halo, tx + w + halo, ty + h + halo};
+		bool ok = box[0] >= 0 && box[1] >= 0 && box[2] <= x.w && box[3] <= x.h;
+		if (ok && have_legend && overlaps(box, legend_box))
+			ok = false;
+		for (int k = 0; ok && k < m->nplaced; k++)
+			if (overlaps(box, m->placed[k].box))
+				ok = false;
+		if (!ok) {
+			m->stats.labels_dropped++;
+			continue;
+		}
+		m->placed = ly_xrealloc(m->placed, (size_t)m->nplaced + 1, sizeof *m->placed);
+		struct placed *p = &m->placed[m->nplaced++];
+		p->text = ly_xstrdup(c[i].text);
+		p->layer = c[i].layer;
+		p->feature = c[i].feature;
+		p->x = c[i].x;
+		p->y = c[i].y;
+		memcpy(p->box, box, sizeof box);
+		text_draw(t, cr, c[i].text, tx, ty, fg, hc, halo);
+		m->stats.labels_placed++;
+	}
+	free(c);
+}
+
+/* ---- passes ---- */
+
+bool ly_draw_static(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct rd_err *err)
+{
+	int renders = m->stats.static_renders;
+	memset(&m->stats, 0, sizeof m->stats);
+	m->stats.static_renders = renders;
+	for (int i = 0; i < m->nplaced; i++)
+		free(m->placed[i].text);
+	free(m->placed);
+	m->placed = NULL;
+	m->nplaced = 0;
+	if (!m->have_view)
+		ly_map_fit(m, 1920, 1080, 20);
+	struct xform x = xform_of(&m->view);
+	struct scratch s = {0};
+	cairo_save(cr);
+	if (m->opaque) {
+		set_color(cr, th->colors[RD_BG], 1);
+		cairo_paint(cr);
+	}
+	for (int i = 0; i < m->n; i++) {
+		const struct mlayer *ml = &m->ml[i];
+		if (!ml->st.visible)
+			continue;
+		switch (ml->l->geom) {
+		case LY_GEOM_POLYGON:
+			draw_polygons(m, cr, th, ml, &x, &s);
+			break;
+		case LY_GEOM_LINE:
+			draw_lines(m, cr, th, ml, &x, &s);
+			break;
+		case LY_GEOM_POINT:
+			if (ml->st.heat)
+				draw_heat(m, cr, th, ml, &x);
+			else if (ml->st.symbol != LY_SYMBOL_PULSE)
+				draw_points(m, cr, th, ml, &x);
+			break;
+		}
+	}
+	free(s.x);
+	free(s.y);
+	struct text t;
+	text_init(&t, cr, th, rd_theme_px(th, RD_SIZE_MAP_LABEL, m->canvas_h > 0 ? m->canvas_h : m->view.h));
+	double lbox[4];
+	bool have_legend = legends(m, cr, th, &t, false, lbox);
+	labels(m, cr, th, &t, lbox, have_legend);
+	if (have_legend)
+		legends(m, cr, th, &t, true, lbox);
+	text_finish(&t);
+	cairo_restore(cr);
+	cairo_status_t st = cairo_status(cr);
+	if (st != CAIRO_STATUS_SUCCESS)
+		return rd_err_set(err, "map: cairo: %s", cairo_status_to_string(st));
+	return true;
+}
+
+void ly_draw_overlay(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, double t)
+{
+	struct xform x = xform_of(&m->view);
+	double k = kscale(m);
+	for (int i = 0; i < m->n; i++) {
+		const struct mlayer *ml = &m->ml[i];
+		if (!ml->st.visible || ml->l->geom != LY_GEOM_POINT || ml->st.heat || ml->st.symbol != LY_SYMBOL_PULSE)
+			continue;
+		struct rd_color c = paint_or(&ml->st.fill, th->grade[0]);
+		double period = 1.6, phase = fmod(t < 0 ? 0 : t, period) / period;
+		for (int f = 0; f < ml->l->nfeat; f++) {
+			const struct ly_feat *ft = &ml->l->feat[f];
+			double d = symbol_px(m, ml, f);
+			struct rd_color fc = ml->cls[f] >= 0 ? class_color(th, ml, ml->cls[f]) : c;
+			for (uint32_t p = 0; p < ft->nparts; p++) {
+				double sx, sy;
+				point_xy(ml, ml->l->part[ft->part0 + p].start, &x, &sx, &sy);
+				if (sx < -3 * d || sy < -3 * d || sx > x.w + 3 * d || sy > x.h + 3 * d)
+					continue;
+				cairo_new_path(cr);
+				cairo_arc(cr, sx, sy, d / 2 * (1 + 1.5 * phase), 0, 2 * M_PI);
+				cairo_set_line_width(cr, fmax(1.5, 2.5 * k));
+				set_color(cr, fc, ml->st.opacity * (1 - phase));
+				cairo_stroke(cr);
+				cairo_arc(cr, sx, sy, d / 4, 0, 2 * M_PI);
+				set_color(cr, fc, ml->st.opacity);
+				cairo_fill(cr);
+			}
+		}
+	}
+}
+
+bool ly_map_render(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct rd_err *err)
+{
+	if (!ly_draw_static(m, cr, th, err))
+		return false;
+	m->stats.static_renders++;
+	ly_draw_overlay(m, cr, th, 0);
+	return true;
+}
+
+bool ly_map_draw(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, double t, struct rd_err *err)
+{
+	if (!m->have_view)
+		ly_map_fit(m, 1920, 1080, 20);
+	const struct ly_view *v = &m->view;
+	if (m->cache && (cairo_image_surface_get_width(m->cache) != v->w ||
+	                 cairo_image_surface_get_height(m->cache) != v->h)) {
+		cairo_surface_destroy(m->cache);
+		m->cache = NULL;
+	}
+	bool stale = m->dirty || !m->cache || !ly_view_equal(&m->cache_view, v) || !m->have_theme ||
+	             memcmp(&m->cache_theme, th, sizeof *th) != 0;
+	if (stale) {
+		if (!m->cache)
+			m->cache = cairo_image_surface_create(m->opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32, v->w, v->h);
+		if (cairo_surface_status(m->cache) != CAIRO_STATUS_SUCCESS) {
+			rd_err_set(err, "map: cache %dx%d: %s", v->w, v->h,
+			           cairo_status_to_string(cairo_surface_status(m->cache)));
+			cairo_surface_destroy(m->cache);
+			m->cache = NULL;
+			return false;
+		}
+		cairo_t *c2 = cairo_create(m->cache);
+		cairo_set_operator(c2, CAIRO_OPERATOR_CLEAR);
+		cairo_paint(c2);
+		cairo_set_operator(c2, CAIRO_OPERATOR_OVER);
+		bool ok = ly_draw_static(m, c2, th, err);
+		cairo_destroy(c2);
+		cairo_surface_flush(m->cache);
+		if (!ok)
+			return false;
+		m->stats.static_renders++;
+		m->cache_view = *v;
+		m->cache_theme = *th;
+		m->have_theme = true;
+		m->dirty = false;
+	}
+	cairo_save(cr);
+	cairo_set_source_surface(cr, m->cache, 0, 0);
+	if (m->opaque)
+		cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_rectangle(cr, 0, 0, v->w, v->h);
+	cairo_fill(cr);
+	cairo_restore(cr);
+	ly_draw_overlay(m, cr, th, t);
+	cairo_status_t st = cairo_status(cr);
+	if (st != CAIRO_STATUS_SUCCESS)
+		return rd_err_set(err, "map: cairo: %s", cairo_status_to_string(st));
+	return true;
+}

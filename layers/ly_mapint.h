@@ -1,0 +1,70 @@
+#pragma once
+/* Private to layers/: the map's per-layer state shared by ly_map.c, ly_draw.c, ly_geom.c. */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cairo.h>
+
+#include "ly_internal.h"
+#include "ly_map.h"
+
+struct mlayer {
+	struct ly_layer *l;
+	struct ly_style st;
+	/* projected */
+	double *wx, *wy;   /* per vertex */
+	float *imp;        /* per vertex: Douglas–Peucker tolerance in world units */
+	double (*fbox)[4]; /* per feature world bbox */
+	double *area;      /* per feature world area (polygons), length (lines) */
+	double *lab_x, *lab_y; /* per feature world label anchor */
+	bool labels_ok;        /* polygons: anchors computed (lazily, only when labelled) */
+	double wbox[4];
+	/* values */
+	bool *live_has;
+	double *live_val;
+	int *cls;          /* per feature class, -1 none */
+	double *val;       /* per feature value (NAN none) */
+	int nclass;
+	double breaks[LY_CLASSES_MAX + 1];
+	char cats[LY_CLASSES_MAX][64];
+	double vmin, vmax;
+};
+
+struct placed {
+	char *text;
+	int layer, feature;
+	double x, y, box[4];
+};
+
+struct ly_map {
+	enum ly_proj proj;
+	int n, cap;
+	struct mlayer *ml;
+	struct ly_view view;
+	bool have_view, opaque;
+	int canvas_h;          /* sizes scale with this height (0: the view's) */
+	/* cache */
+	cairo_surface_t *cache;
+	bool dirty;
+	struct ly_view cache_view;
+	struct rd_theme cache_theme;
+	bool have_theme;
+	/* last static pass */
+	struct ly_map_stats stats;
+	int nplaced;
+	struct placed *placed;
+	/* hit index: grid over world bbox */
+	bool index_ok;
+	int gw, gh;
+	double gbox[4];
+	int *cell_start, *cell_items; /* items: layer << 24 | feature */
+};
+
+/* ly_geom.c */
+void ly_dp_importance(const double *x, const double *y, size_t n, bool closed, float *imp);
+void ly_polylabel(const double *x, const double *y, const struct ly_part *parts, uint32_t nparts,
+                  const float *imp, float min_imp, double precision, double *ox, double *oy);
+void ly_map_label_points(struct mlayer *ml);
+/* ly_draw.c */
+bool ly_draw_static(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct rd_err *err);
+void ly_draw_overlay(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, double t);
