@@ -5,3 +5,4 @@
 int cw_cmd_window(int argc, char **argv);
 int cw_cmd_snapshot(int argc, char **argv);
 int cw_cmd_bench(int argc, char **argv);
+int cw_cmd_diff(int argc, char **argv);

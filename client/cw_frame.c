@@ -5,6 +5,8 @@
 #include <time.h>
 
 #include "cw_frame.h"
+#include "cw_paths.h"
+#include "ly_map.h"
 #include "rd_draw.h"
 #include "rd_format.h"
 #include "rd_widgets.h"
@@ -16,6 +18,9 @@ struct item {
 	const struct cw_panel_def *def;
 	struct rd_rect rect; /* canvas pixels */
 	uint64_t key;        /* hash of what it showed last; 0: nothing yet */
+	struct ly_map *map;  /* map panels: layers loaded once per frame */
+	int map_layer[CW_PANEL_LAYERS_MAX]; /* map index of each layer def, -1: skipped */
+	int map_w, map_h;    /* the size the map's view was fitted to */
 };
 
 struct cw_frame {
@@ -42,31 +47,90 @@ static uint64_t hash_str(uint64_t h, const char *s)
 	return hash(h, s, strlen(s) + 1);
 }
 
+/* The height text and line sizes scale with: the screen's shorter side, so a portrait kiosk
+ * reads like a landscape screen of the same width. */
+static int scale_h(const struct cw_view *v)
+{
+	return v->canvas_w < v->canvas_h ? v->canvas_w : v->canvas_h;
+}
+
 static void layout_items(struct cw_frame *f)
 {
 	const struct cw_view *v = &f->view;
-	double u = rd_unit(v->canvas_h);
-	double header_h = round(f->scene->header_h * v->canvas_h);
+	double u = rd_unit(scale_h(v));
+	double header_h = round(f->scene->header_h * scale_h(v));
 	const struct cw_layout_def *lay = cw_scene_layout(f->scene, v->canvas_w, v->canvas_h);
 	f->item_count = 0;
 	if (header_h > 0) {
-		double tw = rd_header_title_width(v->canvas_w, v->canvas_h);
+		double tw = rd_header_title_width(v->canvas_w, scale_h(v));
 		double margin = round(lay->margin * u);
 		double tx = round((v->canvas_w - tw) / 2);
-		f->items[f->item_count++] =
-		    (struct item){ITEM_WEATHER, NULL, {margin, 0, tx - margin * 2, header_h}, 0};
-		f->items[f->item_count++] = (struct item){ITEM_TITLE, NULL, {tx, 0, tw, header_h}, 0};
 		f->items[f->item_count++] = (struct item){
-		    ITEM_CLOCK, NULL, {tx + tw + margin, 0, v->canvas_w - tx - tw - 2 * margin, header_h}, 0};
+		    .kind = ITEM_WEATHER, .rect = {margin, 0, tx - margin * 2, header_h}};
+		f->items[f->item_count++] = (struct item){.kind = ITEM_TITLE, .rect = {tx, 0, tw, header_h}};
+		f->items[f->item_count++] = (struct item){
+		    .kind = ITEM_CLOCK,
+		    .rect = {tx + tw + margin, 0, v->canvas_w - tx - tw - 2 * margin, header_h}};
 	}
 	double m = round(lay->margin * u);
 	struct rd_rect area = {m, header_h + m, v->canvas_w - 2 * m, v->canvas_h - header_h - 2 * m};
 	for (int i = 0; i < lay->panel_count; i++) {
 		const struct cw_panel_def *p = &lay->panels[i];
 		f->items[f->item_count++] = (struct item){
-		    ITEM_PANEL, p,
-		    rd_grid_cell(&lay->grid, area, u, p->col, p->row, p->colspan, p->rowspan), 0};
+		    .kind = ITEM_PANEL,
+		    .def = p,
+		    .rect = rd_grid_cell(&lay->grid, area, u, p->col, p->row, p->colspan, p->rowspan)};
 	}
+}
+
+/* Loads a map panel's layers. A layer that cannot be loaded is skipped with one line saying
+ * why; skipped records are reported the same way; the rest of the map still draws. */
+static struct ly_map *load_map(const struct cw_frame *f, const struct cw_panel_def *p,
+                               int map_layer[CW_PANEL_LAYERS_MAX])
+{
+	struct ly_map *map = ly_map_new(p->proj);
+	for (int i = 0; i < p->layer_count; i++) {
+		map_layer[i] = -1;
+		const struct cw_map_layer_def *l = &f->scene->map_layers[p->first_layer + i];
+		char path[4096];
+		struct rd_err err;
+		if (l->file[0] == '/')
+			snprintf(path, sizeof path, "%s", l->file);
+		else if (!cw_data_path(l->file, path, sizeof path, &err)) {
+			fprintf(stderr, "cbwall: scene %s: %s: layer skipped: %s\n", f->scene->name, p->id,
+			        err.msg);
+			continue;
+		}
+		struct ly_layer *layer = ly_layer_load(path, NULL, &err);
+		if (!layer) {
+			fprintf(stderr, "cbwall: scene %s: %s: layer skipped: %s\n", f->scene->name, p->id,
+			        err.msg);
+			continue;
+		}
+		for (int m = 0; m < ly_layer_message_count(layer); m++)
+			fprintf(stderr, "cbwall: %s\n", ly_layer_message(layer, m));
+		map_layer[i] = ly_map_add_layer(map, layer, &l->style, &err);
+		if (map_layer[i] < 0)
+			fprintf(stderr, "cbwall: scene %s: %s: layer skipped: %s\n", f->scene->name, p->id,
+			        err.msg);
+	}
+	return map;
+}
+
+/* The live values of a map layer's indicator, in district order; n = 0 when none. */
+static int layer_values(const struct cw_map_layer_def *l, const struct cw_snapshot *snap,
+                        const char **keys, double *values)
+{
+	if (!l->indicator[0] || !snap || !snap->has_districts)
+		return 0;
+	int k = pr_districts_indicator(&snap->districts, l->indicator);
+	if (k < 0)
+		return 0;
+	for (size_t i = 0; i < snap->districts.count; i++) {
+		keys[i] = snap->districts.items[i].adcode;
+		values[i] = snap->districts.items[i].values[k];
+	}
+	return (int)snap->districts.count;
 }
 
 static void render_background(struct cw_frame *f)
@@ -75,8 +139,8 @@ static void render_background(struct cw_frame *f)
 	f->background = cairo_image_surface_create(CAIRO_FORMAT_RGB24, v->w, v->h);
 	cairo_t *cr = cairo_create(f->background);
 	cairo_translate(cr, -v->x, -v->y);
-	rd_draw_background(cr, f->theme, v->canvas_w, v->canvas_h,
-	                   round(f->scene->header_h * v->canvas_h));
+	rd_draw_background(cr, f->theme, v->canvas_w, v->canvas_h, scale_h(v),
+	                   round(f->scene->header_h * scale_h(v)));
 	cairo_destroy(cr);
 }
 
@@ -93,6 +157,9 @@ struct cw_frame *cw_frame_new(const struct cw_scene *scene, const struct rd_them
 	f->full = true;
 	layout_items(f);
 	render_background(f);
+	for (int i = 0; i < f->item_count; i++)
+		if (f->items[i].kind == ITEM_PANEL && f->items[i].def->type == CW_PANEL_MAP)
+			f->items[i].map = load_map(f, f->items[i].def, f->items[i].map_layer);
 	return f;
 }
 
@@ -100,6 +167,8 @@ void cw_frame_free(struct cw_frame *f)
 {
 	if (!f)
 		return;
+	for (int i = 0; i < f->item_count; i++)
+		ly_map_free(f->items[i].map);
 	cairo_surface_destroy(f->background);
 	free(f);
 }
@@ -146,11 +215,20 @@ static uint64_t item_key(const struct cw_frame *f, const struct item *it,
 	}
 	case ITEM_CLOCK:
 		return hash(h, &now, sizeof now);
-	case ITEM_PANEL: {
-		const struct pr_metric *pm = m ? pr_metrics_find(m, it->def->metric) : NULL;
+	case ITEM_PANEL:
 		h = hash_str(h, it->def->id);
+		if (it->def->type == CW_PANEL_MAP) {
+			for (int i = 0; i < it->def->layer_count; i++) {
+				const char *keys[PR_DISTRICTS_MAX];
+				double values[PR_DISTRICTS_MAX];
+				int n = layer_values(&f->scene->map_layers[it->def->first_layer + i], snap, keys,
+				                     values);
+				h = hash(h, values, (size_t)n * sizeof values[0]);
+			}
+			return h;
+		}
+		const struct pr_metric *pm = m ? pr_metrics_find(m, it->def->metric) : NULL;
 		return pm ? hash(h, pm, sizeof *pm) : hash_str(h, "no data");
-	}
 	}
 	return h;
 }
@@ -177,13 +255,45 @@ static void draw_kpi(cairo_t *cr, const struct cw_frame *f, const struct item *i
 		k.history = pm->history;
 		k.history_len = pm->history_len;
 	}
-	rd_kpi_card(cr, f->theme, it->rect, &k, f->view.canvas_h);
+	rd_kpi_card(cr, f->theme, it->rect, &k, scale_h(&f->view));
 }
 
-static void draw_item(cairo_t *cr, const struct cw_frame *f, const struct item *it,
+static void draw_map(cairo_t *cr, const struct cw_frame *f, struct item *it,
+                     const struct cw_snapshot *snap)
+{
+	struct rd_rect in = rd_panel_frame(cr, f->theme, it->rect,
+	                                   it->def->title[0] ? it->def->title : NULL, scale_h(&f->view));
+	int w = (int)in.w, h = (int)in.h;
+	if (!it->map || w < 16 || h < 16)
+		return;
+	if (w != it->map_w || h != it->map_h) {
+		ly_map_set_canvas_height(it->map, scale_h(&f->view));
+		ly_map_fit(it->map, w, h, round(12 * rd_unit(scale_h(&f->view))));
+		it->map_w = w, it->map_h = h;
+	}
+	for (int i = 0; i < it->def->layer_count; i++) {
+		const struct cw_map_layer_def *l = &f->scene->map_layers[it->def->first_layer + i];
+		if (it->map_layer[i] < 0 || !l->indicator[0])
+			continue;
+		const char *keys[PR_DISTRICTS_MAX];
+		double values[PR_DISTRICTS_MAX];
+		int n = layer_values(l, snap, keys, values);
+		struct rd_err err;
+		if (!ly_map_set_values(it->map, it->map_layer[i], keys, values, n, NULL, &err))
+			fprintf(stderr, "cbwall: %s: %s\n", it->def->id, err.msg);
+	}
+	struct rd_err err;
+	cairo_save(cr);
+	cairo_translate(cr, round(in.x), round(in.y));
+	if (!ly_map_draw(it->map, cr, f->theme, 0, &err))
+		fprintf(stderr, "cbwall: %s: %s\n", it->def->id, err.msg);
+	cairo_restore(cr);
+}
+
+static void draw_item(cairo_t *cr, const struct cw_frame *f, struct item *it,
                       const struct cw_snapshot *snap, int64_t now)
 {
-	int ch = f->view.canvas_h;
+	int ch = scale_h(&f->view);
 	switch (it->kind) {
 	case ITEM_TITLE:
 		rd_header_title(cr, f->theme, it->rect, f->scene->title, ch);
@@ -203,6 +313,8 @@ static void draw_item(cairo_t *cr, const struct cw_frame *f, const struct item *
 	case ITEM_PANEL:
 		if (it->def->type == CW_PANEL_KPI)
 			draw_kpi(cr, f, it, snap);
+		else if (it->def->type == CW_PANEL_MAP)
+			draw_map(cr, f, it, snap);
 		break;
 	}
 }

@@ -18,10 +18,110 @@ static bool get_int(struct json_object *o, const char *file, const char *path, c
 	return true;
 }
 
-static bool load_panel(const char *file, const char *path, struct json_object *o,
-                       const struct cw_layout_def *lay, struct cw_panel_def *p, struct rd_err *err)
+/* A style value as ly_style_set takes it: strings as they are, numbers and booleans as
+ * text, arrays of numbers (dash) as "4,2". */
+static bool style_text(struct json_object *v, char *buf, size_t size)
 {
-	static const char *const keys[] = {"type", "id", "title", "metric", "at", NULL};
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		return (size_t)snprintf(buf, size, "%s", json_object_get_string(v)) < size;
+	case json_type_int:
+	case json_type_double:
+		snprintf(buf, size, "%.17g", json_object_get_double(v));
+		return true;
+	case json_type_boolean:
+		snprintf(buf, size, "%s", json_object_get_boolean(v) ? "true" : "false");
+		return true;
+	case json_type_array: {
+		size_t n = 0;
+		buf[0] = '\0';
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			struct json_object *e = json_object_array_get_idx(v, i);
+			if (!json_object_is_type(e, json_type_int) && !json_object_is_type(e, json_type_double))
+				return false;
+			n += (size_t)snprintf(buf + n, size > n ? size - n : 0, "%s%.17g", i ? "," : "",
+			                      json_object_get_double(e));
+			if (n >= size)
+				return false;
+		}
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+static bool load_map_layer(const char *file, const char *path, struct json_object *o,
+                           struct cw_map_layer_def *l, struct rd_err *err)
+{
+	static const char *const keys[] = {"file", "style", "indicator", NULL};
+	struct pr_err perr;
+	struct json_object *style;
+	memset(l, 0, sizeof *l);
+	ly_style_default(&l->style);
+	if (!json_object_is_type(o, json_type_object))
+		return rd_err_set(err, "%s: %s: not an object", file, path);
+	if (!cw_json_known_keys(o, file, path, keys, err))
+		return false;
+	if (!pr_get_string(o, path, "file", l->file, sizeof l->file, false, &perr) ||
+	    !pr_get_string(o, path, "indicator", l->indicator, sizeof l->indicator, true, &perr) ||
+	    !pr_get_object(o, path, "style", true, &style, &perr))
+		return cw_json_fail(err, file, perr.msg);
+	if (style) {
+		json_object_object_foreach(style, key, val) {
+			char text[256];
+			struct rd_err serr;
+			if (!style_text(val, text, sizeof text))
+				return rd_err_set(err, "%s: %s.style.%s: expected a string, number, boolean "
+				                  "or array of numbers", file, path, key);
+			if (!ly_style_set(&l->style, key, text, &serr))
+				return rd_err_set(err, "%s: %s.style: %s", file, path, serr.msg);
+		}
+	}
+	if (l->indicator[0] && !l->style.join_field[0])
+		return rd_err_set(err, "%s: %s.indicator: needs style.join_field (the shapefile field "
+		                  "holding the district code, e.g. adcode)", file, path);
+	return true;
+}
+
+static bool load_map(const char *file, const char *path, struct json_object *o,
+                     struct cw_scene *s, struct cw_panel_def *p, struct rd_err *err)
+{
+	struct pr_err perr;
+	struct json_object *layers;
+	char proj[16] = "merc";
+	if (!pr_get_array(o, path, "layers", CW_PANEL_LAYERS_MAX, false, &layers, &perr) ||
+	    !pr_get_string(o, path, "proj", proj, sizeof proj, true, &perr))
+		return cw_json_fail(err, file, perr.msg);
+	if (strcmp(proj, "merc") == 0)
+		p->proj = LY_PROJ_MERCATOR;
+	else if (strcmp(proj, "eqc") == 0)
+		p->proj = LY_PROJ_EQUIRECT;
+	else
+		return rd_err_set(err, "%s: %s.proj: \"%s\" is not merc or eqc", file, path, proj);
+	p->first_layer = s->map_layer_count;
+	p->layer_count = (int)json_object_array_length(layers);
+	if (p->layer_count == 0)
+		return rd_err_set(err, "%s: %s.layers: a map needs at least one layer", file, path);
+	if (s->map_layer_count + p->layer_count > CW_MAP_LAYERS_MAX)
+		return rd_err_set(err, "%s: %s.layers: more than %d map layers in the scene", file, path,
+		                  CW_MAP_LAYERS_MAX);
+	for (int i = 0; i < p->layer_count; i++) {
+		char lpath[96];
+		snprintf(lpath, sizeof lpath, "%s.layers[%d]", path, i);
+		if (!load_map_layer(file, lpath, json_object_array_get_idx(layers, (size_t)i),
+		                    &s->map_layers[s->map_layer_count++], err))
+			return false;
+	}
+	return true;
+}
+
+static bool load_panel(const char *file, const char *path, struct json_object *o,
+                       const struct cw_layout_def *lay, struct cw_scene *s, struct cw_panel_def *p,
+                       struct rd_err *err)
+{
+	static const char *const keys[] = {"type", "id", "title", "metric", "at", "layers", "proj",
+	                                   NULL};
 	struct pr_err perr;
 	char type[32];
 	memset(p, 0, sizeof *p);
@@ -38,9 +138,13 @@ static bool load_panel(const char *file, const char *path, struct json_object *o
 		p->type = CW_PANEL_KPI;
 		if (!pr_get_string(o, path, "metric", p->metric, sizeof p->metric, false, &perr))
 			return cw_json_fail(err, file, perr.msg);
+	} else if (strcmp(type, "map") == 0) {
+		p->type = CW_PANEL_MAP;
+		if (!load_map(file, path, o, s, p, err))
+			return false;
 	} else {
-		return rd_err_set(err, "%s: %s.type: unknown panel type \"%s\" (known: kpi)", file,
-		                  path, type);
+		return rd_err_set(err, "%s: %s.type: unknown panel type \"%s\" (known: kpi, map)",
+		                  file, path, type);
 	}
 	struct json_object *at;
 	if (!pr_get_array(o, path, "at", 4, false, &at, &perr))
@@ -69,7 +173,7 @@ static bool overlap(const struct cw_panel_def *a, const struct cw_panel_def *b)
 }
 
 static bool load_layout(const char *file, const char *path, struct json_object *o,
-                        struct cw_layout_def *lay, struct rd_err *err)
+                        struct cw_scene *s, struct cw_layout_def *lay, struct rd_err *err)
 {
 	static const char *const keys[] = {"min_aspect", "max_aspect", "grid", "margin",
 	                                   "panels", NULL};
@@ -102,7 +206,7 @@ static bool load_layout(const char *file, const char *path, struct json_object *
 	for (int i = 0; i < lay->panel_count; i++) {
 		char ppath[64];
 		snprintf(ppath, sizeof ppath, "%s.panels[%d]", path, i);
-		if (!load_panel(file, ppath, json_object_array_get_idx(panels, (size_t)i), lay,
+		if (!load_panel(file, ppath, json_object_array_get_idx(panels, (size_t)i), lay, s,
 		                &lay->panels[i], err))
 			return false;
 		for (int k = 0; k < i; k++)
@@ -154,7 +258,7 @@ bool cw_scene_load_file(const char *path, struct cw_scene *s, struct rd_err *err
 	for (int i = 0; i < s->layout_count; i++) {
 		char lpath[32];
 		snprintf(lpath, sizeof lpath, "layouts[%d]", i);
-		if (!load_layout(path, lpath, json_object_array_get_idx(layouts, (size_t)i),
+		if (!load_layout(path, lpath, json_object_array_get_idx(layouts, (size_t)i), s,
 		                 &s->layouts[i], err))
 			goto out;
 	}

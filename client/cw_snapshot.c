@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cw_paths.h"
 #include "cw_snapshot.h"
@@ -76,6 +77,23 @@ struct cw_snapshot *cw_feed_read(const char *url, int64_t now, struct rd_err *er
 	}
 	s->has_metrics = true;
 	s->metrics_at = now;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/districts.json", dir);
+	if (access(path, F_OK) == 0) {
+		if (!read_json(dir, "districts.json", &obj, err)) {
+			cw_snapshot_unref(s);
+			return NULL;
+		}
+		ok = pr_districts_from_json(obj, &s->districts, &perr);
+		json_object_put(obj);
+		if (!ok) {
+			rd_err_set(err, "%s: %s", path, perr.msg);
+			cw_snapshot_unref(s);
+			return NULL;
+		}
+		s->has_districts = true;
+		s->districts_at = now;
+	}
 	s->generation = 1;
 	return s;
 }

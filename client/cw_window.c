@@ -88,6 +88,7 @@ static const char usage[] =
     "  cbwall snapshot ...   render one frame to PNG (cbwall snapshot --help)\n"
     "  cbwall bench ...      time frames headless (cbwall bench --help)\n"
     "  cbwall shp2png ...    quick look at a shapefile (cbwall shp2png --help)\n"
+    "  cbwall diff A B       compare two pictures as the screenshot tests do\n"
     "  cbwall --version\n";
 
 int cw_cmd_window(int argc, char **argv)

@@ -39,10 +39,11 @@ static void add_stop(cairo_pattern_t *p, double at, struct rd_color c)
 	cairo_pattern_add_color_stop_rgba(p, at, c.r, c.g, c.b, c.a);
 }
 
-void rd_draw_background(cairo_t *cr, const struct rd_theme *th, int w, int h, double header_h)
+void rd_draw_background(cairo_t *cr, const struct rd_theme *th, int w, int h, int scale_h,
+                        double header_h)
 {
 	const struct rd_color *c = th->colors;
-	double u = rd_unit(h);
+	double u = rd_unit(scale_h);
 	cairo_save(cr);
 	cairo_pattern_t *bg = cairo_pattern_create_linear(0, 0, 0, h);
 	add_stop(bg, 0, c[RD_BG]);
@@ -87,7 +88,7 @@ void rd_draw_background(cairo_t *cr, const struct rd_theme *th, int w, int h, do
 		cairo_pattern_destroy(hb);
 
 		/* Title plate: a trapezoid under the title, wider at the top. */
-		double pw = rd_header_title_width(w, h), ph = header_h * 0.92, cx = w / 2.0;
+		double pw = rd_header_title_width(w, scale_h), ph = header_h * 0.92, cx = w / 2.0;
 		cairo_move_to(cr, cx - pw / 2 - 40 * u, 0);
 		cairo_line_to(cr, cx + pw / 2 + 40 * u, 0);
 		cairo_line_to(cr, cx + pw / 2, ph);

@@ -1,0 +1,126 @@
+/* Screenshot-diff tests: scene + fixture feed + fixed clock + size + theme, rendered through
+ * the same frame code as the window, compared with tests/golden/NAME.png (rd_golden_check:
+ * exact first, then the tolerance documented in docs/testing.md). Regenerate with
+ * tests/update-goldens and review the pictures before committing them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "cw_frame.h"
+#include "cw_present.h"
+#include "cw_scene.h"
+#include "cw_snapshot.h"
+#include "cw_theme.h"
+#include "pr_json.h"
+#include "rd_png.h"
+
+struct golden_case {
+	char name[48];
+	char scene[16];
+	char theme[16];
+	int w, h;
+};
+
+static const char clock_iso[] = "2026-11-23T14:30:00+08:00";
+
+/* Renders one case into a new ARGB32 surface. */
+static cairo_surface_t *render_case(const struct golden_case *c)
+{
+	struct rd_theme theme;
+	struct cw_scene scene;
+	struct rd_err err;
+	char feed[4096];
+	int64_t now;
+	int offset;
+	cr_assert(pr_time_parse(clock_iso, &now, &offset));
+	cr_assert(cw_theme_load(c->theme, &theme, &err), "%s", err.msg);
+	cr_assert(cw_scene_load(c->scene, &scene, &err), "%s", err.msg);
+	cr_assert(cw_feed_default_url(feed, sizeof feed, &err), "%s", err.msg);
+	struct cw_snapshot *snap = cw_feed_read(feed, now, &err);
+	cr_assert_not_null(snap, "%s", err.msg);
+	struct cw_view view = {c->w, c->h, 0, 0, c->w, c->h};
+	struct cw_frame *frame = cw_frame_new(&scene, &theme, view, offset);
+	struct cw_presenter *out = cw_present_image_new(c->w, c->h);
+	struct rd_damage damage;
+	rd_damage_init(&damage, c->w, c->h);
+	cr_assert(cw_frame_draw(frame, out->ops->target(out), snap, now, &damage, &err), "%s",
+	          err.msg);
+	cairo_surface_t *s = cairo_surface_reference(out->ops->target(out));
+	cw_presenter_free(out);
+	cw_frame_free(frame);
+	cw_snapshot_unref(snap);
+	return s;
+}
+
+ParameterizedTestParameters(golden, scenes)
+{
+	static struct golden_case cases[] = {
+	    {"city_1920x1080_dark", "city", "dark", 1920, 1080},
+	    {"city_3840x2160_dark", "city", "dark", 3840, 2160},
+	    {"city_7680x2160_dark", "city", "dark", 7680, 2160},
+	    {"city_1920x1080_high-contrast", "city", "high-contrast", 1920, 1080},
+	    {"city_3840x2160_high-contrast", "city", "high-contrast", 3840, 2160},
+	    {"city_7680x2160_high-contrast", "city", "high-contrast", 7680, 2160},
+	};
+	return cr_make_param_array(struct golden_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct golden_case *c, golden, scenes, .timeout = 300)
+{
+	const char *src = getenv("TEST_SRC"), *out = getenv("TEST_OUT");
+	cr_assert_not_null(src, "TEST_SRC is set by ctest");
+	char golden[4096];
+	snprintf(golden, sizeof golden, "%s/golden/%s.png", src, c->name);
+	mkdir(out, 0755);
+	cairo_surface_t *s = render_case(c);
+	struct rd_err err;
+	bool ok = rd_golden_check(s, golden, out, c->name, &err);
+	cairo_surface_destroy(s);
+	cr_assert(ok, "%s", err.msg);
+}
+
+Test(golden, incremental_frames_equal_a_full_redraw)
+{
+	/* The window redraws only what changed; after the clock moves on, the picture must be
+	 * the same as a fresh full frame at the new time. */
+	struct golden_case c = {"incremental", "city", "dark", 1280, 720};
+	struct rd_theme theme;
+	struct cw_scene scene;
+	struct rd_err err;
+	char feed[4096];
+	int64_t now;
+	int offset;
+	pr_time_parse(clock_iso, &now, &offset);
+	cw_theme_load(c.theme, &theme, &err);
+	cw_scene_load(c.scene, &scene, &err);
+	cw_feed_default_url(feed, sizeof feed, &err);
+	struct cw_snapshot *snap = cw_feed_read(feed, now, &err);
+	struct cw_view view = {c.w, c.h, 0, 0, c.w, c.h};
+	struct cw_frame *inc = cw_frame_new(&scene, &theme, view, offset);
+	struct cw_frame *full = cw_frame_new(&scene, &theme, view, offset);
+	struct cw_presenter *a = cw_present_image_new(c.w, c.h), *b = cw_present_image_new(c.w, c.h);
+	struct rd_damage d;
+	rd_damage_init(&d, c.w, c.h);
+	cr_assert(cw_frame_draw(inc, a->ops->target(a), snap, now, &d, &err));
+	cr_assert_eq(d.count, 1, "the first frame damages everything");
+	rd_damage_clear(&d);
+	cr_assert(cw_frame_draw(inc, a->ops->target(a), snap, now, &d, &err));
+	cr_assert_eq(d.count, 0, "nothing changed, nothing drawn");
+	cr_assert(cw_frame_draw(inc, a->ops->target(a), snap, now + 61, &d, &err));
+	cr_assert_eq(d.count, 1, "only the clock");
+	cr_assert_lt(rd_damage_area(&d), c.w * c.h / 10);
+	rd_damage_clear(&d);
+	cr_assert(cw_frame_draw(full, b->ops->target(b), snap, now + 61, &d, &err));
+	struct rd_diff diff;
+	cr_assert(rd_image_diff(b->ops->target(b), a->ops->target(a), &diff, NULL, &err));
+	cr_assert_eq(diff.changed, 0, "%ld pixels differ, first at (%d,%d)", diff.changed,
+	             diff.first_x, diff.first_y);
+	cw_presenter_free(a);
+	cw_presenter_free(b);
+	cw_frame_free(inc);
+	cw_frame_free(full);
+	cw_snapshot_unref(snap);
+}

@@ -1,0 +1,44 @@
+# The first window: cbwall under Xvfb, a screenshot of the real window, compared with
+# `cbwall snapshot` of the same inputs within the golden tolerance; q quits cleanly.
+. "$(dirname "$0")/lib.inc"
+command -v Xvfb >/dev/null || fail "Xvfb is not installed (packaging/setup-deps installs it)"
+start_xvfb 1920x1080
+
+"$CBWALL" --fullscreen --clock "$CLOCK" >"$WORK/window.log" 2>&1 &
+WALL=$!
+PIDS="$PIDS $WALL"
+xdotool search --sync --onlyvisible --name cbwall >/dev/null 2>&1 &
+SEARCH=$!
+for _ in $(seq 100); do kill -0 $SEARCH 2>/dev/null || break; sleep 0.1; done
+kill -0 $SEARCH 2>/dev/null && { kill $SEARCH; fail "no cbwall window after 10 s: $(cat "$WORK/window.log")"; }
+WID=$(xdotool search --onlyvisible --name cbwall | head -n 1)
+pass "window $WID is up"
+sleep 1.5
+import -display "$DISPLAY" -window root "$WORK/screen.png" || fail "screenshot failed"
+
+# The window's clock has moved on by a few seconds: find the snapshot it matches.
+matched=""
+for k in $(seq 0 20); do
+	t=$(clock_plus "$CLOCK" "$k")
+	"$CBWALL" snapshot --clock "$t" --size 1920x1080 -o "$WORK/snap.png" 2>>"$WORK/snap.log"
+	if "$CBWALL" diff "$WORK/snap.png" "$WORK/screen.png" -o "$WORK/diff.png" >"$WORK/diff.txt"; then
+		matched=$t
+		break
+	fi
+done
+[ -n "$matched" ] || fail "the window does not match any snapshot: $(cat "$WORK/diff.txt"); see $WORK"
+pass "screenshot matches cbwall snapshot at $matched ($(cat "$WORK/diff.txt"))"
+
+# The clock ticks: a second screenshot a little later differs only in the header's clock.
+sleep 2
+import -display "$DISPLAY" -window root "$WORK/screen2.png"
+if "$CBWALL" diff "$WORK/screen.png" "$WORK/screen2.png" >"$WORK/tick.txt"; then
+	grep -q identical "$WORK/tick.txt" && fail "the clock did not tick"
+fi
+pass "the clock ticks ($(cat "$WORK/tick.txt"))"
+
+xdotool key --window "$WID" q
+for _ in $(seq 50); do kill -0 $WALL 2>/dev/null || break; sleep 0.1; done
+kill -0 $WALL 2>/dev/null && fail "q did not quit"
+wait $WALL || fail "cbwall exited with $?: $(cat "$WORK/window.log")"
+pass "q quits with status 0"
