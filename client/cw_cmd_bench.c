@@ -11,7 +11,7 @@
 
 static const char usage[] =
     "usage: cbwall bench [--scene NAME] [--size WxH] [--frames N] [--feed URL] [--theme NAME]\n"
-    "                    [--clock ISO8601]\n"
+    "                    [--clock ISO8601] [--viewport X,Y,W,H --canvas W,H]\n"
     "Renders N frames headless at 60 frames per second of simulated time (the clock advances\n"
     "1/60 s a frame) and prints one line:\n"
     "  frame_ms p50=... p99=... max=... fps=... first_ms=... rss_mb=... late=...\n"
@@ -56,7 +56,12 @@ int cw_cmd_bench(int argc, char **argv)
 		return 1;
 	}
 	rd_text_warm(&s.theme);
-	struct cw_view view = {o.width, o.height, 0, 0, o.width, o.height};
+	struct cw_view view;
+	if (!cw_opts_view(&o, o.width, o.height, &view, &err)) {
+		fprintf(stderr, "cbwall %s: %s\n", argv[0], err.msg);
+		cw_setup_finish(&s);
+		return 2;
+	}
 	struct cw_frame *frame = cw_frame_new(&s.scene, &s.theme, view, o.utc_offset_min);
 	struct cw_presenter *out = cw_present_image_new(o.width, o.height);
 	double *ms = calloc((size_t)o.frames, sizeof *ms);

@@ -8,13 +8,16 @@
 
 static const char usage[] =
     "usage: cbwall snapshot [--scene NAME|FILE] [--size WxH] [--clock ISO8601]\n"
-    "                       [--feed URL] [--theme NAME|FILE] -o OUT.png\n"
+    "                       [--feed URL] [--theme NAME|FILE] [--viewport X,Y,W,H --canvas W,H]\n"
+    "                       -o OUT.png\n"
     "Renders one frame with no display. Same inputs, same pixels.\n"
     "  --scene   scene name (config/scenes/NAME.json) or file; default city\n"
     "  --size    canvas size; default 1920x1080\n"
     "  --clock   the time shown, e.g. 2026-11-23T14:30:00+08:00; default now\n"
     "  --feed    file:///DIR of fixture JSON (docs/feed.md); default the demo fixtures\n"
-    "  --theme   dark, high-contrast, or a theme file; default dark\n";
+    "  --theme   dark, high-contrast, or a theme file; default dark\n"
+    "  --viewport X,Y,W,H --canvas W,H\n"
+    "            one tile of a wall driven by several PCs: the part X,Y,W,H of a W x H canvas\n";
 
 int cw_cmd_snapshot(int argc, char **argv)
 {
@@ -36,7 +39,12 @@ int cw_cmd_snapshot(int argc, char **argv)
 		cw_setup_finish(&s);
 		return 1;
 	}
-	struct cw_view view = {o.width, o.height, 0, 0, o.width, o.height};
+	struct cw_view view;
+	if (!cw_opts_view(&o, o.width, o.height, &view, &err)) {
+		fprintf(stderr, "cbwall %s: %s\n", argv[0], err.msg);
+		cw_setup_finish(&s);
+		return 2;
+	}
 	struct cw_frame *frame = cw_frame_new(&s.scene, &s.theme, view, o.utc_offset_min);
 	struct cw_presenter *out = cw_present_image_new(o.width, o.height);
 	struct rd_damage damage;

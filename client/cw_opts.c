@@ -38,6 +38,7 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 	    {"clock", required_argument, NULL, 'c'},   {"output", required_argument, NULL, 'o'},
 	    {"frames", required_argument, NULL, 'n'},  {"fullscreen", no_argument, NULL, 'F'},
 	    {"display", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},
+	    {"viewport", required_argument, NULL, 'V'}, {"canvas", required_argument, NULL, 'C'},
 	    {NULL, 0, NULL, 0}};
 	*o = (struct cw_opts){.scene_name = "city", .theme_name = "dark", .utc_offset_min = 480};
 	*exit_code = 2;
@@ -83,6 +84,28 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 				o->display = (int)v;
 			break;
 		}
+		case 'V':
+			if (sscanf(optarg, "%d,%d,%d,%d", &o->vx, &o->vy, &o->vw, &o->vh) != 4 ||
+			    o->vx < 0 || o->vy < 0 || o->vw < 64 || o->vh < 64 || o->vw > 16384 ||
+			    o->vh > 16384) {
+				fprintf(stderr, "cbwall %s: --viewport %s: expected X,Y,W,H inside the canvas\n",
+				        argv[0], optarg);
+				return false;
+			}
+			o->tiled = true;
+			break;
+		case 'C':
+			if (sscanf(optarg, "%d,%d", &o->canvas_w, &o->canvas_h) != 2 &&
+			    !cw_parse_size(optarg, &o->canvas_w, &o->canvas_h)) {
+				fprintf(stderr, "cbwall %s: --canvas %s: expected W,H\n", argv[0], optarg);
+				return false;
+			}
+			if (o->canvas_w < 64 || o->canvas_h < 64 || o->canvas_w > 65536 ||
+			    o->canvas_h > 65536) {
+				fprintf(stderr, "cbwall %s: --canvas %s: each side 64..65536\n", argv[0], optarg);
+				return false;
+			}
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			*exit_code = 0;
@@ -95,6 +118,12 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 			return false;
 		}
 	}
+	if (o->canvas_w && !o->tiled) {
+		fprintf(stderr, "cbwall %s: --canvas needs --viewport X,Y,W,H\n%s", argv[0], usage);
+		return false;
+	}
+	if (o->tiled && !o->width) /* a tile's output is the viewport's size */
+		o->width = o->vw, o->height = o->vh;
 	if (optind < argc) {
 		fprintf(stderr, "cbwall %s: unexpected argument %s\n%s", argv[0], argv[optind], usage);
 		return false;
@@ -114,6 +143,23 @@ bool cw_setup_load(const struct cw_opts *o, int64_t now, struct cw_setup *s, str
 		return false;
 	s->snap = cw_feed_read(s->feed_url, now, err);
 	return s->snap != NULL;
+}
+
+bool cw_opts_view(const struct cw_opts *o, int w, int h, struct cw_view *view, struct rd_err *err)
+{
+	if (!o->tiled) {
+		*view = (struct cw_view){w, h, 0, 0, w, h};
+		return true;
+	}
+	int cw = o->canvas_w ? o->canvas_w : w, ch = o->canvas_h ? o->canvas_h : h;
+	if (o->vw != w || o->vh != h)
+		return rd_err_set(err, "--viewport %dx%d differs from the output size %dx%d", o->vw,
+		                  o->vh, w, h);
+	if (o->vx + o->vw > cw || o->vy + o->vh > ch)
+		return rd_err_set(err, "--viewport %d,%d,%d,%d lies outside the %dx%d canvas", o->vx,
+		                  o->vy, o->vw, o->vh, cw, ch);
+	*view = (struct cw_view){cw, ch, o->vx, o->vy, o->vw, o->vh};
+	return true;
 }
 
 void cw_setup_finish(struct cw_setup *s)

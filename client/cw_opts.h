@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cw_frame.h"
 #include "cw_scene.h"
 #include "cw_snapshot.h"
 #include "rd_err.h"
@@ -21,6 +22,9 @@ struct cw_opts {
 	int frames;              /* --frames, bench */
 	bool fullscreen;         /* window */
 	int display;             /* --display, window */
+	bool tiled;              /* --viewport given: draw one tile of a larger canvas */
+	int canvas_w, canvas_h;  /* --canvas W,H: the whole wall; default the output size */
+	int vx, vy, vw, vh;      /* --viewport X,Y,W,H: the part of the canvas this output shows */
 };
 
 /* What the options name, loaded: the scene, the theme and the first snapshot. */
@@ -39,6 +43,9 @@ bool cw_setup_load(const struct cw_opts *o, int64_t now, struct cw_setup *s, str
 void cw_setup_finish(struct cw_setup *s);
 /* "WxH" into w, h (each 64..16384). */
 bool cw_parse_size(const char *s, int *w, int *h);
+/* The view the options describe for an output of w x h: the whole canvas, or the
+ * --viewport tile of the --canvas. False with err when the tile lies outside the canvas. */
+bool cw_opts_view(const struct cw_opts *o, int w, int h, struct cw_view *view, struct rd_err *err);
 /* Seconds since the epoch, now. */
 int64_t cw_now(void);
 /* Monotonic milliseconds. */

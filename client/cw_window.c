@@ -84,6 +84,7 @@ static const struct cw_presenter_ops sdl_ops = {sdl_target, sdl_present, sdl_des
 static const char usage[] =
     "usage: cbwall [--scene NAME|FILE] [--theme NAME|FILE] [--feed URL] [--size WxH]\n"
     "              [--fullscreen] [--display N] [--clock ISO8601]\n"
+    "              [--viewport X,Y,W,H --canvas W,H]\n"
     "Opens the wall in a window (Esc or q quits). Subcommands:\n"
     "  cbwall snapshot ...   render one frame to PNG (cbwall snapshot --help)\n"
     "  cbwall bench ...      time frames headless (cbwall bench --help)\n"
@@ -146,7 +147,11 @@ int cw_cmd_window(int argc, char **argv)
 	}
 	int w, h;
 	SDL_GetWindowSize(p->window, &w, &h);
-	struct cw_view view = {w, h, 0, 0, w, h};
+	struct cw_view view;
+	if (!cw_opts_view(&o, w, h, &view, &err)) { /* the window manager gave another size */
+		fprintf(stderr, "cbwall: %s; showing the whole canvas instead\n", err.msg);
+		view = (struct cw_view){w, h, 0, 0, w, h};
+	}
 	struct cw_frame *frame = cw_frame_new(&s.scene, &s.theme, view, o.utc_offset_min);
 	bool running = true, ok = true;
 	while (running) {
@@ -167,8 +172,9 @@ int cw_cmd_window(int argc, char **argv)
 				            ev.window.event == SDL_WINDOWEVENT_RESTORED)) {
 					sdl_release(p);
 					SDL_GetWindowSize(p->window, &w, &h);
-					if (w != view.canvas_w || h != view.canvas_h) {
-						view = (struct cw_view){w, h, 0, 0, w, h};
+					if (w != view.w || h != view.h) {
+						if (!cw_opts_view(&o, w, h, &view, &err))
+							view = (struct cw_view){w, h, 0, 0, w, h};
 						cw_frame_free(frame);
 						frame = cw_frame_new(&s.scene, &s.theme, view, o.utc_offset_min);
 					}

@@ -124,3 +124,54 @@ Test(golden, incremental_frames_equal_a_full_redraw)
 	cw_frame_free(full);
 	cw_snapshot_unref(snap);
 }
+
+Test(golden, four_tiles_equal_the_whole_canvas, .timeout = 120)
+{
+	/* A wall driven by several PCs: each renders its viewport of the canvas; side by side
+	 * the tiles must be the whole-canvas picture. */
+	const int W = 1920, H = 1080;
+	struct rd_theme theme;
+	struct cw_scene scene;
+	struct rd_err err;
+	char feed[4096];
+	int64_t now;
+	int offset;
+	pr_time_parse(clock_iso, &now, &offset);
+	cr_assert(cw_theme_load("dark", &theme, &err));
+	cr_assert(cw_scene_load("city", &scene, &err));
+	cr_assert(cw_feed_default_url(feed, sizeof feed, &err));
+	struct cw_snapshot *snap = cw_feed_read(feed, now, &err);
+	struct cw_frame *whole = cw_frame_new(&scene, &theme, (struct cw_view){W, H, 0, 0, W, H}, offset);
+	struct cw_presenter *wp = cw_present_image_new(W, H);
+	struct rd_damage d;
+	rd_damage_init(&d, W, H);
+	cr_assert(cw_frame_draw(whole, wp->ops->target(wp), snap, now, &d, &err), "%s", err.msg);
+	cairo_surface_t *all = wp->ops->target(wp);
+	for (int t = 0; t < 4; t++) {
+		int x = (t % 2) * W / 2, y = (t / 2) * H / 2;
+		struct cw_view v = {W, H, x, y, W / 2, H / 2};
+		struct cw_frame *tile = cw_frame_new(&scene, &theme, v, offset);
+		struct cw_presenter *tp = cw_present_image_new(W / 2, H / 2);
+		rd_damage_init(&d, W / 2, H / 2);
+		cr_assert(cw_frame_draw(tile, tp->ops->target(tp), snap, now, &d, &err), "%s", err.msg);
+		cairo_surface_t *crop = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W / 2, H / 2);
+		cairo_t *cr = cairo_create(crop);
+		cairo_set_source_surface(cr, all, -x, -y);
+		cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+		cairo_paint(cr);
+		cairo_destroy(cr);
+		struct rd_diff diff;
+		cr_assert(rd_image_diff(crop, tp->ops->target(tp), &diff, NULL, &err));
+		/* Cairo clips curves to the surface before rasterizing, so a handful of antialiased
+		 * pixels of shapes crossing a tile edge may differ by a few levels: allow that much. */
+		cr_assert(rd_diff_within(&diff, (struct rd_tolerance){8, 500}, W / 2, H / 2),
+		          "tile %d: %ld pixels differ, first at (%d,%d) max delta %d", t, diff.changed,
+		          diff.first_x, diff.first_y, diff.max_delta);
+		cairo_surface_destroy(crop);
+		cw_presenter_free(tp);
+		cw_frame_free(tile);
+	}
+	cw_presenter_free(wp);
+	cw_frame_free(whole);
+	cw_snapshot_unref(snap);
+}
