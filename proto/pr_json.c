@@ -283,8 +283,11 @@ void pr_time_format(int64_t unix_s, int offset_min, char buf[32])
 	time_t t = (time_t)(unix_s + (int64_t)offset_min * 60);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	int a = offset_min < 0 ? -offset_min : offset_min;
-	snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900,
-	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	/* Bounded fields, so the text always fits its 26 bytes. */
+	unsigned a = (unsigned)(offset_min < 0 ? -offset_min : offset_min) % (24 * 60);
+	unsigned year = (unsigned)(tm.tm_year + 1900) % 10000;
+	snprintf(buf, 32, "%04u-%02u-%02uT%02u:%02u:%02u%c%02u:%02u", year,
+	         (unsigned)(tm.tm_mon + 1) % 100, (unsigned)tm.tm_mday % 100,
+	         (unsigned)tm.tm_hour % 100, (unsigned)tm.tm_min % 100, (unsigned)tm.tm_sec % 100,
 	         offset_min < 0 ? '-' : '+', a / 60, a % 60);
 }

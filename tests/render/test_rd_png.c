@@ -148,3 +148,31 @@ Test(png, golden_mismatch_writes_out_and_diff)
 	cairo_surface_destroy(a);
 	cairo_surface_destroy(b);
 }
+
+Test(png, translucent_pictures_keep_their_alpha)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/alpha.png", dir);
+	cairo_surface_t *a = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 32, 32);
+	cairo_t *cr = cairo_create(a);
+	cairo_set_source_rgba(cr, 0.25, 0.8, 1, 0.5);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cr_assert(rd_png_write(a, path, NULL));
+	cairo_surface_t *b = rd_png_read(path, NULL);
+	cr_assert_not_null(b);
+	struct rd_diff d;
+	rd_image_diff(a, b, &d, NULL, NULL);
+	cr_assert_leq(d.max_delta, 1, "premultiplied round trip within one level, got %d", d.max_delta);
+	cairo_surface_destroy(a);
+	cairo_surface_destroy(b);
+}
+
+Test(png, unwritable_path_names_it)
+{
+	cairo_surface_t *a = picture(16, 16, 0);
+	struct rd_err err;
+	cr_assert_not(rd_png_write(a, "/nonexistent-dir/x.png", &err));
+	cr_assert(strstr(err.msg, "/nonexistent-dir/x.png"), "%s", err.msg);
+	cairo_surface_destroy(a);
+}
