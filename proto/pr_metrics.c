@@ -4,6 +4,7 @@
 
 #include "pr_json.h"
 #include "pr_metrics.h"
+#include "pr_num.h"
 
 static bool metric_from_json(const struct json_object *o, const char *path, struct pr_metric *m,
                              struct pr_err *err)
@@ -87,15 +88,13 @@ bool pr_metrics_from_json(const struct json_object *obj, struct pr_metrics *out,
 
 struct json_object *pr_metrics_to_json(const struct pr_metrics *m, int offset_min)
 {
-	char when[32];
 	struct json_object *root = json_object_new_object();
 	json_object_object_add(root, "city", json_object_new_string(m->city));
-	pr_time_format(m->generated_at, offset_min, when);
-	json_object_object_add(root, "generated_at", json_object_new_string(when));
+	json_object_object_add(root, "generated_at", pr_time_new(m->generated_at, offset_min));
 	if (m->has_weather) {
 		struct json_object *w = json_object_new_object();
 		json_object_object_add(w, "text", json_object_new_string(m->weather.text));
-		json_object_object_add(w, "temp_c", json_object_new_double(m->weather.temp_c));
+		json_object_object_add(w, "temp_c", pr_num_new(m->weather.temp_c, 1));
 		json_object_object_add(w, "wind", json_object_new_string(m->weather.wind));
 		json_object_object_add(w, "air", json_object_new_string(m->weather.air));
 		json_object_object_add(root, "weather", w);
@@ -107,9 +106,9 @@ struct json_object *pr_metrics_to_json(const struct pr_metrics *m, int offset_mi
 		json_object_object_add(o, "key", json_object_new_string(p->key));
 		json_object_object_add(o, "label", json_object_new_string(p->label));
 		json_object_object_add(o, "unit", json_object_new_string(p->unit));
-		json_object_object_add(o, "value", json_object_new_double(p->value));
+		json_object_object_add(o, "value", pr_num_new(p->value, p->decimals));
 		if (p->has_change) {
-			json_object_object_add(o, "change_pct", json_object_new_double(p->change_pct));
+			json_object_object_add(o, "change_pct", pr_num_new(p->change_pct, 1));
 			json_object_object_add(o, "change_label",
 			                       json_object_new_string(p->change_label));
 		}
@@ -118,7 +117,7 @@ struct json_object *pr_metrics_to_json(const struct pr_metrics *m, int offset_mi
 		                       json_object_new_boolean(p->higher_is_better));
 		struct json_object *h = json_object_new_array_ext((int)p->history_len);
 		for (size_t k = 0; k < p->history_len; k++)
-			json_object_array_add(h, json_object_new_double(p->history[k]));
+			json_object_array_add(h, pr_num_new(p->history[k], p->decimals + 1));
 		json_object_object_add(o, "history", h);
 		json_object_array_add(arr, o);
 	}
