@@ -4,13 +4,14 @@
 #include <unistd.h>
 
 #include "cw_commands.h"
-#include "cw_frame.h"
+#include "cw_wall.h"
 #include "cw_opts.h"
 #include "cw_present.h"
 #include "rd_text.h"
 
 static const char usage[] =
-    "usage: cbwall bench [--scene NAME] [--size WxH] [--frames N] [--feed URL] [--theme NAME]\n"
+    "usage: cbwall bench [--scene NAME | --playlist NAME] [--size WxH] [--frames N] [--feed URL]\n"
+    "                    [--theme NAME]\n"
     "                    [--clock ISO8601] [--viewport X,Y,W,H --canvas W,H]\n"
     "Renders N frames headless at 60 frames per second of simulated time (the clock advances\n"
     "1/60 s a frame) and prints one line:\n"
@@ -50,7 +51,7 @@ int cw_cmd_bench(int argc, char **argv)
 	int64_t t0 = o.fixed_clock ? o.clock : cw_now();
 	struct cw_setup s;
 	struct rd_err err;
-	if (!cw_setup_load(&o, t0, &s, &err)) {
+	if (!cw_setup_load(&o, NULL, t0, &s, &err)) {
 		fprintf(stderr, "cbwall bench: %s\n", err.msg);
 		cw_setup_finish(&s);
 		return 1;
@@ -62,7 +63,12 @@ int cw_cmd_bench(int argc, char **argv)
 		cw_setup_finish(&s);
 		return 2;
 	}
-	struct cw_frame *frame = cw_frame_new(&s.scene, &s.theme, view, o.utc_offset_min);
+	struct cw_wall *wall = cw_wall_new(&s.playlist, &s.theme, view, o.utc_offset_min, &err);
+	if (!wall) {
+		fprintf(stderr, "cbwall bench: %s\n", err.msg);
+		cw_setup_finish(&s);
+		return 1;
+	}
 	struct cw_presenter *out = cw_present_image_new(o.width, o.height);
 	double *ms = calloc((size_t)o.frames, sizeof *ms);
 	if (!ms)
@@ -74,7 +80,7 @@ int cw_cmd_bench(int argc, char **argv)
 		struct rd_damage damage;
 		rd_damage_init(&damage, o.width, o.height);
 		double a = cw_mono_ms();
-		ok = cw_frame_draw(frame, out->ops->target(out), s.snap, t0 + i / 60, &damage, &err) &&
+		ok = cw_wall_draw(wall, out->ops->target(out), s.snap, t0 + i / 60.0, &damage, &err) &&
 		     out->ops->present(out, &damage, &err);
 		double b = cw_mono_ms();
 		if (i == 0)
@@ -89,14 +95,14 @@ int cw_cmd_bench(int argc, char **argv)
 		printf("frame_ms p50=%.3f p99=%.3f max=%.3f fps=%.0f first_ms=%.1f rss_mb=%.1f late=%d "
 		       "scene=%s size=%dx%d frames=%d\n",
 		       ms[n / 2], ms[(int)floor((n - 1) * 0.99)], ms[n - 1],
-		       total > 0 ? n * 1000.0 / total : 0, first_ms, rss_mb(), late, s.scene.name,
+		       total > 0 ? n * 1000.0 / total : 0, first_ms, rss_mb(), late, cw_wall_scene(wall),
 		       o.width, o.height, n);
 	} else {
 		fprintf(stderr, "cbwall bench: %s\n", err.msg);
 	}
 	free(ms);
 	cw_presenter_free(out);
-	cw_frame_free(frame);
+	cw_wall_free(wall);
 	cw_setup_finish(&s);
 	return ok ? 0 : 1;
 }

@@ -1,17 +1,19 @@
 #include <stdio.h>
 
 #include "cw_commands.h"
-#include "cw_frame.h"
+#include "cw_wall.h"
 #include "cw_opts.h"
 #include "cw_present.h"
 #include "rd_png.h"
 
 static const char usage[] =
-    "usage: cbwall snapshot [--scene NAME|FILE] [--size WxH] [--clock ISO8601]\n"
+    "usage: cbwall snapshot [--scene NAME|FILE | --playlist NAME|FILE] [--size WxH]\n"
+    "                       [--clock ISO8601]\n"
     "                       [--feed URL] [--theme NAME|FILE] [--viewport X,Y,W,H --canvas W,H]\n"
     "                       -o OUT.png\n"
     "Renders one frame with no display. Same inputs, same pixels.\n"
     "  --scene   scene name (config/scenes/NAME.json) or file; default city\n"
+    "  --playlist  the scene a playlist (config/playlists/NAME.json) shows at --clock\n"
     "  --size    canvas size; default 1920x1080\n"
     "  --clock   the time shown, e.g. 2026-11-23T14:30:00+08:00; default now\n"
     "  --feed    file:///DIR of fixture JSON (docs/feed.md); default the demo fixtures\n"
@@ -34,7 +36,7 @@ int cw_cmd_snapshot(int argc, char **argv)
 	int64_t now = o.fixed_clock ? o.clock : cw_now();
 	struct cw_setup s;
 	struct rd_err err;
-	if (!cw_setup_load(&o, now, &s, &err)) {
+	if (!cw_setup_load(&o, NULL, now, &s, &err)) {
 		fprintf(stderr, "cbwall snapshot: %s\n", err.msg);
 		cw_setup_finish(&s);
 		return 1;
@@ -45,16 +47,21 @@ int cw_cmd_snapshot(int argc, char **argv)
 		cw_setup_finish(&s);
 		return 2;
 	}
-	struct cw_frame *frame = cw_frame_new(&s.scene, &s.theme, view, o.utc_offset_min);
+	struct cw_wall *wall = cw_wall_new(&s.playlist, &s.theme, view, o.utc_offset_min, &err);
+	if (!wall) {
+		fprintf(stderr, "cbwall snapshot: %s\n", err.msg);
+		cw_setup_finish(&s);
+		return 1;
+	}
 	struct cw_presenter *out = cw_present_image_new(o.width, o.height);
 	struct rd_damage damage;
 	rd_damage_init(&damage, o.width, o.height);
-	bool ok = cw_frame_draw(frame, out->ops->target(out), s.snap, now, &damage, &err) &&
+	bool ok = cw_wall_draw(wall, out->ops->target(out), s.snap, (double)now, &damage, &err) &&
 	          rd_png_write(out->ops->target(out), o.output, &err);
 	if (!ok)
 		fprintf(stderr, "cbwall snapshot: %s\n", err.msg);
 	cw_presenter_free(out);
-	cw_frame_free(frame);
+	cw_wall_free(wall);
 	cw_setup_finish(&s);
 	return ok ? 0 : 1;
 }

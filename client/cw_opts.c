@@ -39,8 +39,9 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 	    {"frames", required_argument, NULL, 'n'},  {"fullscreen", no_argument, NULL, 'F'},
 	    {"display", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},
 	    {"viewport", required_argument, NULL, 'V'}, {"canvas", required_argument, NULL, 'C'},
+	    {"playlist", required_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0}};
-	*o = (struct cw_opts){.scene_name = "city", .theme_name = "dark", .utc_offset_min = 480};
+	*o = (struct cw_opts){.theme_name = "dark", .utc_offset_min = 480};
 	*exit_code = 2;
 	optind = 1;
 	opterr = 0;
@@ -48,6 +49,7 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 	while ((c = getopt_long(argc, argv, ":o:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 's': o->scene_name = optarg; break;
+		case 'P': o->playlist_name = optarg; break;
 		case 't': o->theme_name = optarg; break;
 		case 'f': o->feed_url = optarg; break;
 		case 'o': o->output = optarg; break;
@@ -118,6 +120,10 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 			return false;
 		}
 	}
+	if (o->scene_name && o->playlist_name) {
+		fprintf(stderr, "cbwall %s: --scene and --playlist exclude each other\n%s", argv[0], usage);
+		return false;
+	}
 	if (o->canvas_w && !o->tiled) {
 		fprintf(stderr, "cbwall %s: --canvas needs --viewport X,Y,W,H\n%s", argv[0], usage);
 		return false;
@@ -131,12 +137,21 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 	return true;
 }
 
-bool cw_setup_load(const struct cw_opts *o, int64_t now, struct cw_setup *s, struct rd_err *err)
+bool cw_setup_load(const struct cw_opts *o, const char *default_playlist, int64_t now,
+                   struct cw_setup *s, struct rd_err *err)
 {
 	memset(s, 0, sizeof *s);
-	if (!cw_theme_load(o->theme_name, &s->theme, err) ||
-	    !cw_scene_load(o->scene_name, &s->scene, err))
+	if (!cw_theme_load(o->theme_name, &s->theme, err))
 		return false;
+	const char *playlist = o->playlist_name ? o->playlist_name
+	                       : o->scene_name  ? NULL
+	                                        : default_playlist;
+	if (playlist) {
+		if (!cw_playlist_load(playlist, &s->playlist, err))
+			return false;
+	} else {
+		cw_playlist_single(&s->playlist, o->scene_name ? o->scene_name : "city");
+	}
 	if (o->feed_url)
 		snprintf(s->feed_url, sizeof s->feed_url, "%s", o->feed_url);
 	else if (!cw_feed_default_url(s->feed_url, sizeof s->feed_url, err))

@@ -5,13 +5,14 @@
 #include <stdint.h>
 
 #include "cw_frame.h"
-#include "cw_scene.h"
+#include "cw_playlist.h"
 #include "cw_snapshot.h"
 #include "rd_err.h"
 #include "rd_theme.h"
 
 struct cw_opts {
-	const char *scene_name;  /* default "city" */
+	const char *scene_name;  /* --scene: one scene all day */
+	const char *playlist_name; /* --playlist: scenes by the clock */
 	const char *theme_name;  /* default "dark" */
 	const char *feed_url;    /* default: the demo fixtures */
 	const char *output;      /* -o, snapshot */
@@ -27,9 +28,10 @@ struct cw_opts {
 	int vx, vy, vw, vh;      /* --viewport X,Y,W,H: the part of the canvas this output shows */
 };
 
-/* What the options name, loaded: the scene, the theme and the first snapshot. */
+/* What the options name, loaded: the playlist (one scene with --scene), the theme and the
+ * first snapshot. */
 struct cw_setup {
-	struct cw_scene scene;
+	struct cw_playlist playlist;
 	struct rd_theme theme;
 	struct cw_snapshot *snap;
 	char feed_url[4096];
@@ -38,8 +40,10 @@ struct cw_setup {
 /* Parses argv (argv[0] is the subcommand). Prints the error and usage and returns false on
  * bad options; *exit_code receives 0 after --help. */
 bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, int *exit_code);
-/* Loads scene, theme and feed; false with err naming the file and key. */
-bool cw_setup_load(const struct cw_opts *o, int64_t now, struct cw_setup *s, struct rd_err *err);
+/* Loads playlist, theme and feed; false with err naming the file and key. Without --scene
+ * or --playlist the playlist is default_playlist, or the scene "city" when that is NULL. */
+bool cw_setup_load(const struct cw_opts *o, const char *default_playlist, int64_t now,
+                   struct cw_setup *s, struct rd_err *err);
 void cw_setup_finish(struct cw_setup *s);
 /* "WxH" into w, h (each 64..16384). */
 bool cw_parse_size(const char *s, int *w, int *h);

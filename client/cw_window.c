@@ -8,7 +8,7 @@
 #include <SDL.h>
 
 #include "cw_commands.h"
-#include "cw_frame.h"
+#include "cw_wall.h"
 #include "cw_opts.h"
 #include "cw_present.h"
 #include "rd_text.h"
@@ -82,10 +82,12 @@ static void sdl_destroy(struct cw_presenter *base)
 static const struct cw_presenter_ops sdl_ops = {sdl_target, sdl_present, sdl_destroy};
 
 static const char usage[] =
-    "usage: cbwall [--scene NAME|FILE] [--theme NAME|FILE] [--feed URL] [--size WxH]\n"
+    "usage: cbwall [--scene NAME|FILE | --playlist NAME|FILE] [--theme NAME|FILE] [--feed URL]\n"
+    "              [--size WxH]\n"
     "              [--fullscreen] [--display N] [--clock ISO8601]\n"
     "              [--viewport X,Y,W,H --canvas W,H]\n"
-    "Opens the wall in a window (Esc or q quits). Subcommands:\n"
+    "Opens the wall in a window (Esc or q quits), showing the scenes of the default playlist\n"
+    "(config/playlists/default.json) or the one --scene. Subcommands:\n"
     "  cbwall snapshot ...   render one frame to PNG (cbwall snapshot --help)\n"
     "  cbwall bench ...      time frames headless (cbwall bench --help)\n"
     "  cbwall shp2png ...    quick look at a shapefile (cbwall shp2png --help)\n"
@@ -121,7 +123,7 @@ int cw_cmd_window(int argc, char **argv)
 	double mono_base = cw_mono_ms();
 	struct cw_setup s;
 	struct rd_err err;
-	if (!cw_setup_load(&o, clock_base, &s, &err)) {
+	if (!cw_setup_load(&o, "default", clock_base, &s, &err)) {
 		fprintf(stderr, "cbwall: %s\n", err.msg);
 		cw_setup_finish(&s);
 		SDL_Quit();
@@ -130,7 +132,7 @@ int cw_cmd_window(int argc, char **argv)
 	rd_text_warm(&s.theme);
 	Uint32 flags = o.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS : 0;
 	char title[160];
-	snprintf(title, sizeof title, "cbwall — %s", s.scene.title[0] ? s.scene.title : s.scene.name);
+	snprintf(title, sizeof title, "cbwall — %s", o.scene_name ? o.scene_name : s.playlist.name);
 	struct sdl_presenter *p = calloc(1, sizeof *p);
 	if (!p)
 		abort();
@@ -152,13 +154,21 @@ int cw_cmd_window(int argc, char **argv)
 		fprintf(stderr, "cbwall: %s; showing the whole canvas instead\n", err.msg);
 		view = (struct cw_view){w, h, 0, 0, w, h};
 	}
-	struct cw_frame *frame = cw_frame_new(&s.scene, &s.theme, view, o.utc_offset_min);
+	struct cw_wall *wall = cw_wall_new(&s.playlist, &s.theme, view, o.utc_offset_min, &err);
+	if (!wall) {
+		fprintf(stderr, "cbwall: %s\n", err.msg);
+		cw_presenter_free(&p->base);
+		cw_setup_finish(&s);
+		SDL_Quit();
+		return 1;
+	}
 	bool running = true, ok = true;
 	while (running) {
 		/* Drain input; events only invalidate. Then draw at most one frame. */
 		SDL_Event ev;
+		/* Idle until the clock's next second, or one display frame while a transition runs. */
 		double now_ms = cw_mono_ms() - mono_base;
-		int wait = 1000 - (int)((long long)now_ms % 1000) + 1;
+		int wait = cw_wall_animating(wall) ? 16 : 1000 - (int)((long long)now_ms % 1000) + 1;
 		if (SDL_WaitEventTimeout(&ev, wait)) {
 			do {
 				if (ev.type == SDL_QUIT) {
@@ -175,10 +185,14 @@ int cw_cmd_window(int argc, char **argv)
 					if (w != view.w || h != view.h) {
 						if (!cw_opts_view(&o, w, h, &view, &err))
 							view = (struct cw_view){w, h, 0, 0, w, h};
-						cw_frame_free(frame);
-						frame = cw_frame_new(&s.scene, &s.theme, view, o.utc_offset_min);
+						struct cw_wall *resized = cw_wall_new(&s.playlist, &s.theme, view,
+						                                      o.utc_offset_min, &err);
+						if (resized) {
+							cw_wall_free(wall);
+							wall = resized;
+						}
 					}
-					cw_frame_invalidate(frame);
+					cw_wall_invalidate(wall);
 				}
 			} while (SDL_PollEvent(&ev));
 		}
@@ -191,12 +205,12 @@ int cw_cmd_window(int argc, char **argv)
 		}
 		struct rd_damage damage;
 		rd_damage_init(&damage, view.w, view.h);
-		int64_t now = clock_base + (int64_t)((cw_mono_ms() - mono_base) / 1000);
-		if (!cw_frame_draw(frame, target, s.snap, now, &damage, &err) ||
+		double now = (double)clock_base + (cw_mono_ms() - mono_base) / 1000;
+		if (!cw_wall_draw(wall, target, s.snap, now, &damage, &err) ||
 		    !p->base.ops->present(&p->base, &damage, &err))
 			fprintf(stderr, "cbwall: %s\n", err.msg);
 	}
-	cw_frame_free(frame);
+	cw_wall_free(wall);
 	cw_presenter_free(&p->base);
 	cw_setup_finish(&s);
 	SDL_Quit();

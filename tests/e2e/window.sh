@@ -4,7 +4,7 @@
 command -v Xvfb >/dev/null || fail "Xvfb is not installed (packaging/setup-deps installs it)"
 start_xvfb 1920x1080
 
-"$CBWALL" --fullscreen --clock "$CLOCK" >"$WORK/window.log" 2>&1 &
+"$CBWALL" --fullscreen --scene city --clock "$CLOCK" >"$WORK/window.log" 2>&1 &
 WALL=$!
 PIDS="$PIDS $WALL"
 xdotool search --sync --onlyvisible --name cbwall >/dev/null 2>&1 &

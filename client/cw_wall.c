@@ -1,0 +1,170 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cw_scene.h"
+#include "cw_wall.h"
+
+struct cw_wall {
+	struct cw_playlist playlist;
+	const struct rd_theme *theme;
+	struct cw_view view;
+	int utc_offset_min;
+	int scene_count;
+	char names[CW_SCHEDULES_MAX * CW_PLAYLIST_ITEMS_MAX][64];
+	struct cw_scene *scenes;     /* parallel to names */
+	int current;                 /* index into scenes, -1 before the first draw */
+	struct cw_frame *frame;      /* the current scene's frame */
+	/* transition */
+	cairo_surface_t *outgoing;   /* the last picture of the previous scene */
+	cairo_surface_t *incoming;   /* the new scene, drawn off screen while it slides in */
+	bool animating;
+};
+
+static int scene_index(const struct cw_wall *w, const char *name)
+{
+	for (int i = 0; i < w->scene_count; i++)
+		if (strcmp(w->names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+struct cw_wall *cw_wall_new(const struct cw_playlist *pl, const struct rd_theme *theme,
+                            struct cw_view view, int utc_offset_min, struct rd_err *err)
+{
+	struct cw_wall *w = calloc(1, sizeof *w);
+	if (!w)
+		abort();
+	w->playlist = *pl;
+	w->theme = theme;
+	w->view = view;
+	w->utc_offset_min = utc_offset_min;
+	w->current = -1;
+	for (int s = 0; s < pl->count; s++)
+		for (int i = 0; i < pl->schedules[s].count; i++)
+			if (scene_index(w, pl->schedules[s].items[i].scene) < 0)
+				snprintf(w->names[w->scene_count++], sizeof w->names[0], "%s",
+				         pl->schedules[s].items[i].scene);
+	w->scenes = calloc((size_t)w->scene_count, sizeof *w->scenes);
+	if (!w->scenes)
+		abort();
+	for (int i = 0; i < w->scene_count; i++) {
+		if (!cw_scene_load(w->names[i], &w->scenes[i], err)) {
+			cw_wall_free(w);
+			return NULL;
+		}
+	}
+	return w;
+}
+
+static void end_transition(struct cw_wall *w)
+{
+	cairo_surface_destroy(w->outgoing);
+	cairo_surface_destroy(w->incoming);
+	w->outgoing = w->incoming = NULL;
+	w->animating = false;
+}
+
+void cw_wall_free(struct cw_wall *w)
+{
+	if (!w)
+		return;
+	end_transition(w);
+	cw_frame_free(w->frame);
+	free(w->scenes);
+	free(w);
+}
+
+void cw_wall_invalidate(struct cw_wall *w)
+{
+	if (w->frame)
+		cw_frame_invalidate(w->frame);
+}
+
+const char *cw_wall_scene(const struct cw_wall *w)
+{
+	return w->current >= 0 ? w->names[w->current] : "";
+}
+
+bool cw_wall_animating(const struct cw_wall *w)
+{
+	return w->animating;
+}
+
+static cairo_surface_t *copy_surface(cairo_surface_t *src)
+{
+	int wd = cairo_image_surface_get_width(src), ht = cairo_image_surface_get_height(src);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wd, ht);
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_surface(cr, src, 0, 0);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	return s;
+}
+
+/* Composes the two pictures at progress p (0..1) into target. Slide moves whole pixels. */
+static void compose(const struct cw_wall *w, cairo_surface_t *target, double p)
+{
+	/* ease in-out */
+	double e = p < 0.5 ? 2 * p * p : 1 - pow(-2 * p + 2, 2) / 2;
+	cairo_t *cr = cairo_create(target);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	if (w->playlist.transition == CW_TRANSITION_SLIDE) {
+		/* Each output slides its own picture: a tile has only its part of the incoming
+		 * scene, so on a tiled wall "fade" looks seamless where "slide" does not. */
+		double dx = round(e * w->view.w);
+		cairo_set_source_surface(cr, w->outgoing, -dx, 0);
+		cairo_paint(cr);
+		cairo_set_source_surface(cr, w->incoming, w->view.w - dx, 0);
+		cairo_paint(cr);
+	} else {
+		cairo_set_source_surface(cr, w->outgoing, 0, 0);
+		cairo_paint(cr);
+		cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+		cairo_set_source_surface(cr, w->incoming, 0, 0);
+		cairo_paint_with_alpha(cr, e);
+	}
+	cairo_destroy(cr);
+}
+
+bool cw_wall_draw(struct cw_wall *w, cairo_surface_t *target, const struct cw_snapshot *snap,
+                  double now, struct rd_damage *damage, struct rd_err *err)
+{
+	struct cw_playlist_pos pos;
+	int want = w->current;
+	if (cw_playlist_at(&w->playlist, now, w->utc_offset_min, &pos))
+		want = scene_index(w, pos.item->scene);
+	else
+		pos.transition = 1;
+	if (want < 0)
+		want = 0;
+	if (want != w->current) {
+		bool first = w->current < 0;
+		if (!first && pos.transition < 1 && w->playlist.transition != CW_TRANSITION_NONE) {
+			end_transition(w);
+			w->outgoing = copy_surface(target);
+			w->incoming = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w->view.w, w->view.h);
+			w->animating = true;
+		}
+		cw_frame_free(w->frame);
+		w->frame = cw_frame_new(&w->scenes[want], w->theme, w->view, w->utc_offset_min);
+		w->current = want;
+	}
+	int64_t sec = (int64_t)floor(now);
+	if (w->animating) {
+		if (pos.transition < 1) {
+			struct rd_damage ignored;
+			rd_damage_init(&ignored, w->view.w, w->view.h);
+			if (!cw_frame_draw(w->frame, w->incoming, snap, sec, &ignored, err))
+				return false;
+			compose(w, target, pos.transition);
+			rd_damage_add_all(damage);
+			return true;
+		}
+		end_transition(w);
+		cw_frame_invalidate(w->frame);
+	}
+	return cw_frame_draw(w->frame, target, snap, sec, damage, err);
+}

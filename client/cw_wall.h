@@ -1,0 +1,35 @@
+#pragma once
+/* The wall: a playlist of scenes drawn one after another, with a transition between them.
+ * It loads every scene of the playlist up front (so a bad scene file fails at start, naming
+ * the file), keeps one frame for the scene on screen, and during a transition composes the
+ * outgoing picture with the incoming one. The playlist position is a function of the clock,
+ * so every tile of a wall shows the same scene at the same second.
+ * One wall belongs to one thread; the theme must outlive it. */
+#include <stdbool.h>
+
+#include <cairo.h>
+
+#include "cw_frame.h"
+#include "cw_playlist.h"
+#include "cw_snapshot.h"
+#include "rd_damage.h"
+#include "rd_err.h"
+#include "rd_theme.h"
+
+struct cw_wall;
+
+/* Takes a copy of the playlist. NULL with err naming the scene file that failed. */
+struct cw_wall *cw_wall_new(const struct cw_playlist *pl, const struct rd_theme *theme,
+                            struct cw_view view, int utc_offset_min, struct rd_err *err);
+void cw_wall_free(struct cw_wall *wall);
+
+/* Draws the wall at `now` (Unix seconds, fractional for transitions) into target (an image
+ * surface of the view's size, kept between calls) and adds what changed to damage. */
+bool cw_wall_draw(struct cw_wall *wall, cairo_surface_t *target, const struct cw_snapshot *snap,
+                  double now, struct rd_damage *damage, struct rd_err *err);
+/* The next draw repaints everything (a new or resized target). */
+void cw_wall_invalidate(struct cw_wall *wall);
+/* The name of the scene on screen ("" before the first draw). */
+const char *cw_wall_scene(const struct cw_wall *wall);
+/* True while a transition runs: the caller should draw again at the display's rate. */
+bool cw_wall_animating(const struct cw_wall *wall);
