@@ -29,10 +29,14 @@ struct cw_frame *cw_frame_new(const struct cw_scene *scene, const struct rd_them
 void cw_frame_free(struct cw_frame *frame);
 
 /* Draws what changed since the last call into target (an image surface of view.w x view.h)
- * and adds the changed rectangles (viewport pixels) to damage. snap may be NULL (no data yet).
+ * and adds the changed rectangles (viewport pixels) to damage. snap may be NULL (no data yet);
+ * now is Unix seconds, fractional for animations.
  * False with err set when Cairo reports an error; the next call redraws everything. */
 bool cw_frame_draw(struct cw_frame *frame, cairo_surface_t *target, const struct cw_snapshot *snap,
-                   int64_t now, struct rd_damage *damage, struct rd_err *err);
+                   double now, struct rd_damage *damage, struct rd_err *err);
+/* When (Unix s) the picture next changes without new data (the clock's next second, an
+ * animation's next step); the window sleeps until then. */
+double cw_frame_next_change(struct cw_frame *frame, const struct cw_snapshot *snap, double now);
 /* Forget what was drawn: the next draw repaints everything (new or resized target). */
 void cw_frame_invalidate(struct cw_frame *frame);
 

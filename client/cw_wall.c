@@ -92,6 +92,21 @@ bool cw_wall_animating(const struct cw_wall *w)
 	return w->animating;
 }
 
+double cw_wall_next_change(struct cw_wall *w, const struct cw_snapshot *snap, double now)
+{
+	if (w->animating)
+		return now + 1.0 / 60;
+	double next = w->frame ? cw_frame_next_change(w->frame, snap, now) : 0;
+	/* The playlist's next scene change. */
+	struct cw_playlist_pos pos;
+	if (cw_playlist_at(&w->playlist, now, w->utc_offset_min, &pos)) {
+		double change = now - pos.into + pos.item->seconds;
+		if (next == 0 || change < next)
+			next = change;
+	}
+	return next;
+}
+
 static cairo_surface_t *copy_surface(cairo_surface_t *src)
 {
 	int wd = cairo_image_surface_get_width(src), ht = cairo_image_surface_get_height(src);
@@ -152,12 +167,11 @@ bool cw_wall_draw(struct cw_wall *w, cairo_surface_t *target, const struct cw_sn
 		w->frame = cw_frame_new(&w->scenes[want], w->theme, w->view, w->utc_offset_min);
 		w->current = want;
 	}
-	int64_t sec = (int64_t)floor(now);
 	if (w->animating) {
 		if (pos.transition < 1) {
 			struct rd_damage ignored;
 			rd_damage_init(&ignored, w->view.w, w->view.h);
-			if (!cw_frame_draw(w->frame, w->incoming, snap, sec, &ignored, err))
+			if (!cw_frame_draw(w->frame, w->incoming, snap, now, &ignored, err))
 				return false;
 			compose(w, target, pos.transition);
 			rd_damage_add_all(damage);
@@ -166,5 +180,5 @@ bool cw_wall_draw(struct cw_wall *w, cairo_surface_t *target, const struct cw_sn
 		end_transition(w);
 		cw_frame_invalidate(w->frame);
 	}
-	return cw_frame_draw(w->frame, target, snap, sec, damage, err);
+	return cw_frame_draw(w->frame, target, snap, now, damage, err);
 }

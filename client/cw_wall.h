@@ -31,5 +31,8 @@ bool cw_wall_draw(struct cw_wall *wall, cairo_surface_t *target, const struct cw
 void cw_wall_invalidate(struct cw_wall *wall);
 /* The name of the scene on screen ("" before the first draw). */
 const char *cw_wall_scene(const struct cw_wall *wall);
-/* True while a transition runs: the caller should draw again at the display's rate. */
+/* True while a transition runs. */
 bool cw_wall_animating(const struct cw_wall *wall);
+/* When (Unix s) the picture next changes without new data: a transition step, an
+ * animation, the clock's next second, the next scene. 0: only when data arrives. */
+double cw_wall_next_change(struct cw_wall *wall, const struct cw_snapshot *snap, double now);
