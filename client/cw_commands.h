@@ -6,3 +6,6 @@ int cw_cmd_window(int argc, char **argv);
 int cw_cmd_snapshot(int argc, char **argv);
 int cw_cmd_bench(int argc, char **argv);
 int cw_cmd_diff(int argc, char **argv);
+int cw_cmd_ack(int argc, char **argv);
+int cw_cmd_alerts(int argc, char **argv);
+int cw_cmd_check_config(int argc, char **argv);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cw_feed.h"
 #include "cw_opts.h"
 #include "cw_theme.h"
 #include "pr_json.h"
@@ -39,6 +40,8 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 	    {"frames", required_argument, NULL, 'n'},  {"fullscreen", no_argument, NULL, 'F'},
 	    {"display", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},
 	    {"viewport", required_argument, NULL, 'V'}, {"canvas", required_argument, NULL, 'C'},
+	    {"backend", required_argument, NULL, 'B'}, {"config", required_argument, NULL, 'G'},
+	    {"token-file", required_argument, NULL, 'T'},
 	    {"playlist", required_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0}};
 	*o = (struct cw_opts){.theme_name = "dark", .utc_offset_min = 480};
@@ -52,6 +55,9 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 		case 'P': o->playlist_name = optarg; break;
 		case 't': o->theme_name = optarg; break;
 		case 'f': o->feed_url = optarg; break;
+		case 'B': o->backend = optarg; break;
+		case 'G': o->config_path = optarg; break;
+		case 'T': o->token_file = optarg; break;
 		case 'o': o->output = optarg; break;
 		case 'F': o->fullscreen = true; break;
 		case 'S':
@@ -124,6 +130,10 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 		fprintf(stderr, "cbwall %s: --scene and --playlist exclude each other\n%s", argv[0], usage);
 		return false;
 	}
+	if (o->feed_url && o->backend) {
+		fprintf(stderr, "cbwall %s: give --feed or --backend, not both\n%s", argv[0], usage);
+		return false;
+	}
 	if (o->canvas_w && !o->tiled) {
 		fprintf(stderr, "cbwall %s: --canvas needs --viewport X,Y,W,H\n%s", argv[0], usage);
 		return false;
@@ -152,11 +162,29 @@ bool cw_setup_load(const struct cw_opts *o, const char *default_playlist, int64_
 	} else {
 		cw_playlist_single(&s->playlist, o->scene_name ? o->scene_name : "city");
 	}
-	if (o->feed_url)
+	if (!cw_config_resolve(o->config_path, o->backend, o->token_file, &s->config, err))
+		return false;
+	if (o->feed_url) /* file:///DIR, a plain directory, or a backend URL */
 		snprintf(s->feed_url, sizeof s->feed_url, "%s", o->feed_url);
+	else if (s->config.backend[0])
+		snprintf(s->feed_url, sizeof s->feed_url, "%s", s->config.backend);
 	else if (!cw_feed_default_url(s->feed_url, sizeof s->feed_url, err))
 		return false;
-	s->snap = cw_feed_read(s->feed_url, now, err);
+	if (!cw_url_is_http(s->feed_url)) {
+		s->snap = cw_feed_read(s->feed_url, now, err);
+		return s->snap != NULL;
+	}
+	if (!cw_config_token(&s->config, s->token, sizeof s->token, err))
+		return false;
+	if (o->live_feed) { /* the window: never wait for the network, the feed thread fills in */
+		s->live = true;
+		s->snap = cw_snapshot_new();
+		return true;
+	}
+	struct cw_feed_config fc;
+	cw_feed_config_from(&fc, &s->config);
+	fc.token = s->token;
+	s->snap = cw_feed_once(&fc, now, err);
 	return s->snap != NULL;
 }
 

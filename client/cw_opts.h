@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cw_config.h"
 #include "cw_frame.h"
 #include "cw_playlist.h"
 #include "cw_snapshot.h"
@@ -14,7 +15,12 @@ struct cw_opts {
 	const char *scene_name;  /* --scene: one scene all day */
 	const char *playlist_name; /* --playlist: scenes by the clock */
 	const char *theme_name;  /* default "dark" */
-	const char *feed_url;    /* default: the demo fixtures */
+	const char *feed_url;    /* --feed; default: the config's backend, else the demo fixtures */
+	const char *backend;     /* --backend URL: overrides the config's backend */
+	const char *config_path; /* --config FILE (docs/config.md) */
+	const char *token_file;  /* --token-file FILE: overrides the config's token_file */
+	bool live_feed;          /* set by the window: an http(s) feed is not fetched by
+	                            cw_setup_load but left to a cw_feed thread (setup.live) */
 	const char *output;      /* -o, snapshot */
 	int width, height;       /* --size; 0: default for the command */
 	bool fixed_clock;        /* --clock given */
@@ -35,6 +41,9 @@ struct cw_setup {
 	struct rd_theme theme;
 	struct cw_snapshot *snap;
 	char feed_url[4096];
+	struct cw_config config;  /* the config file with the command line's overrides */
+	char token[600];          /* read from the token file; "" when none */
+	bool live;                /* feed_url is http(s) and opts.live_feed: start a cw_feed */
 };
 
 /* Parses argv (argv[0] is the subcommand). Prints the error and usage and returns false on

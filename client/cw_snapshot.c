@@ -1,11 +1,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "cw_paths.h"
 #include "cw_snapshot.h"
-#include "pr_json.h"
 
 struct cw_snapshot *cw_snapshot_new(void)
 {
@@ -13,6 +10,7 @@ struct cw_snapshot *cw_snapshot_new(void)
 	if (!s)
 		abort();
 	s->refs = 1;
+	s->conn = CW_CONN_CONNECTING;
 	return s;
 }
 
@@ -25,86 +23,92 @@ struct cw_snapshot *cw_snapshot_ref(struct cw_snapshot *s)
 
 void cw_snapshot_unref(struct cw_snapshot *s)
 {
-	if (s && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0)
+	if (s && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		free(s->alerts);
+		free(s->events);
+		free(s->acks);
 		free(s);
+	}
 }
 
-static const char *dir_of(const char *url)
+static void *dup_array(const void *p, size_t count, size_t size)
 {
-	if (strncmp(url, "file://", 7) == 0)
-		return url + 7;
-	if (strstr(url, "://"))
+	if (!count)
 		return NULL;
-	return url;
+	void *q = calloc(count, size); /* calloc checks count * size for overflow */
+	if (!q)
+		abort();
+	memcpy(q, p, count * size);
+	return q;
 }
 
-static bool read_json(const char *dir, const char *name, struct json_object **out,
-                      struct rd_err *err)
+struct cw_snapshot *cw_snapshot_dup(const struct cw_snapshot *s)
 {
-	char path[4096];
-	size_t len;
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	char *body = cw_read_file(path, PR_BODY_MAX, &len, err);
-	if (!body)
+	struct cw_snapshot *d = malloc(sizeof *d);
+	if (!d)
+		abort();
+	*d = *s;
+	d->refs = 1;
+	d->alerts = dup_array(s->alerts, s->alert_count, sizeof *s->alerts);
+	d->events = dup_array(s->events, s->event_count, sizeof *s->events);
+	d->acks = dup_array(s->acks, s->ack_count, sizeof *s->acks);
+	return d;
+}
+
+const char *cw_source_name(int source)
+{
+	static const char *const names[CW_SRC_COUNT] = {"metrics", "districts", "events", "industry",
+	                                                "alerts"};
+	return source >= 0 && source < CW_SRC_COUNT ? names[source] : "?";
+}
+
+bool cw_snapshot_stale(const struct cw_snapshot *s, int source, int64_t now)
+{
+	if (!s || source < 0 || source >= CW_SRC_COUNT || !s->src[source].has)
 		return false;
-	struct pr_err perr;
-	bool ok = pr_json_parse(body, len, out, &perr);
-	free(body);
-	if (!ok)
-		return rd_err_set(err, "%s: %s", path, perr.msg);
-	return true;
+	const struct cw_source_state *st = &s->src[source];
+	if (st->failed || (s->live && s->conn == CW_CONN_DOWN))
+		return true;
+	return st->stale_after > 0 && now - st->fetched_at > st->stale_after;
 }
 
-struct cw_snapshot *cw_feed_read(const char *url, int64_t now, struct rd_err *err)
+void cw_snapshot_age_text(const struct cw_snapshot *s, int source, int64_t now, char *buf,
+                          size_t n)
 {
-	const char *dir = dir_of(url);
-	if (!dir || !*dir) {
-		rd_err_set(err, "%s: unsupported feed URL (use file:///DIR)", url);
-		return NULL;
-	}
-	struct json_object *obj;
-	if (!read_json(dir, "metrics.json", &obj, err))
-		return NULL;
-	struct cw_snapshot *s = cw_snapshot_new();
-	snprintf(s->source, sizeof s->source, "%s", url);
-	struct pr_err perr;
-	bool ok = pr_metrics_from_json(obj, &s->metrics, &perr);
-	json_object_put(obj);
-	if (!ok) {
-		rd_err_set(err, "%s/metrics.json: %s", dir, perr.msg);
-		cw_snapshot_unref(s);
-		return NULL;
-	}
-	s->has_metrics = true;
-	s->metrics_at = now;
-	char path[4096];
-	snprintf(path, sizeof path, "%s/districts.json", dir);
-	if (access(path, F_OK) == 0) {
-		if (!read_json(dir, "districts.json", &obj, err)) {
-			cw_snapshot_unref(s);
-			return NULL;
-		}
-		ok = pr_districts_from_json(obj, &s->districts, &perr);
-		json_object_put(obj);
-		if (!ok) {
-			rd_err_set(err, "%s: %s", path, perr.msg);
-			cw_snapshot_unref(s);
-			return NULL;
-		}
-		s->has_districts = true;
-		s->districts_at = now;
-	}
-	s->generation = 1;
-	return s;
+	char text[64];
+	bool known = s && source >= 0 && source < CW_SRC_COUNT && s->src[source].fetched_at;
+	int64_t age = known ? now - s->src[source].fetched_at : 0;
+	if (!known)
+		snprintf(text, sizeof text, "暂无数据");
+	else if (age < 60)
+		snprintf(text, sizeof text, "数据更新于 刚刚");
+	else if (age < 3600)
+		snprintf(text, sizeof text, "数据更新于 %lld 分钟前", (long long)(age / 60));
+	else if (age < 86400 * 2)
+		snprintf(text, sizeof text, "数据更新于 %lld 小时前", (long long)(age / 3600));
+	else
+		snprintf(text, sizeof text, "数据更新于 %lld 天前", (long long)(age / 86400));
+	cw_utf8_copy(buf, n, text);
 }
 
-bool cw_feed_default_url(char *buf, size_t size, struct rd_err *err)
+const struct pr_alert *cw_snapshot_alert(const struct cw_snapshot *s, const char *id)
 {
-	char path[4096];
-	if (!cw_data_path("assets/fixtures/demo/metrics.json", path, sizeof path, err))
-		return false;
-	*strrchr(path, '/') = '\0';
-	if (snprintf(buf, size, "file://%s", path) >= (int)size)
-		return rd_err_set(err, "feed path too long");
-	return true;
+	for (size_t i = 0; s && i < s->alert_count; i++)
+		if (strcmp(s->alerts[i].id, id) == 0)
+			return &s->alerts[i];
+	return NULL;
+}
+
+void cw_utf8_copy(char *dst, size_t n, const char *src)
+{
+	if (!n)
+		return;
+	size_t len = strlen(src);
+	if (len >= n) {
+		len = n - 1;
+		while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
+			len--; /* src[len] would be the first byte cut off: back up to a lead byte */
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
 }

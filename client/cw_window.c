@@ -2,12 +2,14 @@
  * CAIRO_FORMAT_RGB24); only damaged rectangles are pushed with SDL_UpdateWindowSurfaceRects.
  * SDL_HINT_FRAMEBUFFER_ACCELERATION=0 keeps SDL off a software OpenGL path on machines
  * without a GPU (ten times slower, see docs/performance.md). */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <SDL.h>
 
 #include "cw_commands.h"
+#include "cw_feed.h"
 #include "cw_wall.h"
 #include "cw_opts.h"
 #include "cw_present.h"
@@ -86,13 +88,54 @@ static const char usage[] =
     "              [--size WxH]\n"
     "              [--fullscreen] [--display N] [--clock ISO8601]\n"
     "              [--viewport X,Y,W,H --canvas W,H]\n"
+    "              [--backend URL] [--config FILE] [--token-file FILE]\n"
     "Opens the wall in a window (Esc or q quits), showing the scenes of the default playlist\n"
     "(config/playlists/default.json) or the one --scene. Subcommands:\n"
     "  cbwall snapshot ...   render one frame to PNG (cbwall snapshot --help)\n"
     "  cbwall bench ...      time frames headless (cbwall bench --help)\n"
     "  cbwall shp2png ...    quick look at a shapefile (cbwall shp2png --help)\n"
     "  cbwall diff A B       compare two pictures as the screenshot tests do\n"
+    "  cbwall ack ID ...     acknowledge an alert (cbwall ack --help)\n"
+    "  cbwall alerts ...     list or follow alerts in the terminal (cbwall alerts --help)\n"
+    "  cbwall check-config FILE   validate a config file (docs/config.md)\n"
     "  cbwall --version\n";
+
+/* The feed thread wakes the event loop with one user event per burst of publishes. */
+struct feed_wake {
+	Uint32 type;
+	atomic_bool pending;
+};
+
+static void feed_published(void *ud)
+{
+	struct feed_wake *fw = ud;
+	if (!atomic_exchange(&fw->pending, true))
+		SDL_PushEvent(&(SDL_Event){.type = fw->type});
+}
+
+/* The live feed for an http(s) backend (NULL for file:// fixtures, or with the error printed). */
+static struct cw_feed *start_feed(const struct cw_setup *s, struct feed_wake *fw)
+{
+	if (!s->live)
+		return NULL;
+	struct cw_feed_config fc;
+	char outbox[1024];
+	struct rd_err err;
+	cw_feed_config_from(&fc, &s->config);
+	fc.token = s->token;
+	fc.outbox = s->token[0] && cw_config_outbox(&s->config, outbox, sizeof outbox, &err)
+	                ? outbox : NULL;
+	fc.on_publish = feed_published;
+	fc.publish_ud = fw;
+	fw->type = SDL_RegisterEvents(1);
+	struct cw_feed *feed = cw_feed_new(&fc, &err);
+	if (!feed || !cw_feed_start(feed, &err)) {
+		fprintf(stderr, "cbwall: %s\n", err.msg);
+		cw_feed_free(feed);
+		return NULL;
+	}
+	return feed;
+}
 
 int cw_cmd_window(int argc, char **argv)
 {
@@ -123,6 +166,7 @@ int cw_cmd_window(int argc, char **argv)
 	double mono_base = cw_mono_ms();
 	struct cw_setup s;
 	struct rd_err err;
+	o.live_feed = true;
 	if (!cw_setup_load(&o, "default", clock_base, &s, &err)) {
 		fprintf(stderr, "cbwall: %s\n", err.msg);
 		cw_setup_finish(&s);
@@ -162,13 +206,28 @@ int cw_cmd_window(int argc, char **argv)
 		SDL_Quit();
 		return 1;
 	}
+	struct feed_wake fw = {0};
+	struct cw_feed *feed = start_feed(&s, &fw);
+	if (s.live && !feed) {
+		cw_wall_free(wall);
+		cw_presenter_free(&p->base);
+		cw_setup_finish(&s);
+		SDL_Quit();
+		return 1;
+	}
 	bool running = true, ok = true;
 	while (running) {
 		/* Drain input; events only invalidate. Then draw at most one frame. */
 		SDL_Event ev;
-		/* Idle until the clock's next second, or one display frame while a transition runs. */
-		double now_ms = cw_mono_ms() - mono_base;
-		int wait = cw_wall_animating(wall) ? 16 : 1000 - (int)((long long)now_ms % 1000) + 1;
+		/* Sleep until the picture changes (the clock's next second, an animation step) or an
+		 * event arrives. */
+		double t = (double)clock_base + (cw_mono_ms() - mono_base) / 1000;
+		double next = cw_wall_next_change(wall, s.snap, t);
+		int wait = next > 0 ? (int)ceil((next - t) * 1000) : 1000;
+		if (wait < 1)
+			wait = 1;
+		if (wait > 1000)
+			wait = 1000;
 		if (SDL_WaitEventTimeout(&ev, wait)) {
 			do {
 				if (ev.type == SDL_QUIT) {
@@ -198,6 +257,11 @@ int cw_cmd_window(int argc, char **argv)
 		}
 		if (!running)
 			break;
+		if (feed) { /* the latest published snapshot; never waits on the network */
+			atomic_store(&fw.pending, false);
+			cw_snapshot_unref(s.snap);
+			s.snap = cw_feed_latest(feed);
+		}
 		cairo_surface_t *target = p->base.ops->target(&p->base);
 		if (!target) {
 			ok = false;
@@ -210,6 +274,7 @@ int cw_cmd_window(int argc, char **argv)
 		    !p->base.ops->present(&p->base, &damage, &err))
 			fprintf(stderr, "cbwall: %s\n", err.msg);
 	}
+	cw_feed_free(feed);
 	cw_wall_free(wall);
 	cw_presenter_free(&p->base);
 	cw_setup_finish(&s);

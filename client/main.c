@@ -35,6 +35,12 @@ int main(int argc, char **argv)
 			return cw_cmd_bench(argc - 1, argv + 1);
 		if (strcmp(cmd, "diff") == 0)
 			return cw_cmd_diff(argc - 1, argv + 1);
+		if (strcmp(cmd, "ack") == 0)
+			return cw_cmd_ack(argc - 1, argv + 1);
+		if (strcmp(cmd, "alerts") == 0)
+			return cw_cmd_alerts(argc - 1, argv + 1);
+		if (strcmp(cmd, "check-config") == 0)
+			return cw_cmd_check_config(argc - 1, argv + 1);
 		if (strcmp(cmd, "shp2png") == 0)
 			return cw_shp2png_main(argc - 1, argv + 1);
 		fprintf(stderr, "cbwall: unknown command \"%s\" (cbwall --help lists them)\n", cmd);

@@ -35,3 +35,14 @@ bool pr_err_prefix(struct pr_err *err, const char *fmt, ...)
 	err->msg[n + 2 + m] = '\0';
 	return false;
 }
+
+char *pr_fmt(char *buf, size_t n, const char *fmt, ...)
+{
+	if (n == 0)
+		return buf;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	return buf;
+}

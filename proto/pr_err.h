@@ -15,3 +15,7 @@ struct pr_err {
 bool pr_err_set(struct pr_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prefixes the existing message with "prefix: ". */
 bool pr_err_prefix(struct pr_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* snprintf into buf[n] where cutting a long line short is acceptable (log lines, status
+ * text): never overflows, always terminates, returns buf. */
+char *pr_fmt(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
