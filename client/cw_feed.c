@@ -388,6 +388,9 @@ void cw_body_finish(struct cw_body *b)
 }
 
 static struct curl_slist *add_header(struct curl_slist *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static struct curl_slist *add_header(struct curl_slist *h, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;

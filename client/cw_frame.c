@@ -6,6 +6,7 @@
 #include "cw_frame.h"
 #include "cw_panel.h"
 #include "rd_draw.h"
+#include "rd_surface.h"
 #include "rd_widgets.h"
 
 struct cw_frame {
@@ -16,7 +17,11 @@ struct cw_frame {
 	cairo_surface_t *background; /* the static screen, viewport-sized, opaque */
 	bool full;                   /* next draw repaints everything */
 	int panel_count;
-	struct cw_panel panels[CW_PANELS_MAX + 3];
+	struct cw_panel panels[CW_PANELS_MAX + 5];
+	/* the overlay (kiosk): its picture, view-sized ARGB32, made again when its key changes */
+	const struct cw_frame_overlay *overlay;
+	uint64_t overlay_key;
+	cairo_surface_t *overlay_pic;
 };
 
 /* The height text and line sizes scale with: the screen's shorter side, so a portrait kiosk
@@ -53,12 +58,24 @@ static void layout(struct cw_frame *f)
 	if (header_h > 0) {
 		double tw = rd_header_title_width(v->canvas_w, scale_h(v));
 		double tx = round((v->canvas_w - tw) / 2);
-		add(f, &cw_panel_weather, NULL, (struct rd_rect){m, 0, tx - m * 2, header_h});
+		/* the title plate slants out over about a header height left of tx */
+		double left_w = tx - header_h - m * 2, conn_w = round(left_w * 0.36);
+		/* a narrow header (a portrait kiosk) keeps the connection state, not the weather */
+		if (left_w < 3.5 * header_h)
+			conn_w = left_w;
+		else
+			add(f, &cw_panel_weather, NULL, (struct rd_rect){m, 0, left_w - conn_w - m, header_h});
+		add(f, &cw_panel_conn, NULL, (struct rd_rect){m + left_w - conn_w, 0, conn_w, header_h});
 		add(f, &cw_panel_title, NULL, (struct rd_rect){tx, 0, tw, header_h});
 		add(f, &cw_panel_clock, NULL,
 		    (struct rd_rect){tx + tw + m, 0, v->canvas_w - tx - tw - 2 * m, header_h});
 	}
 	struct rd_rect area = {m, header_h + m, v->canvas_w - 2 * m, v->canvas_h - header_h - 2 * m};
+	double ticker_h = round(f->scene->ticker_h * scale_h(v));
+	if (ticker_h > 0) {
+		area.h -= ticker_h + m;
+		add(f, &cw_panel_ticker, NULL, (struct rd_rect){m, area.y + area.h + m, area.w, ticker_h});
+	}
 	for (int i = 0; i < lay->panel_count; i++) {
 		const struct cw_panel_def *p = &lay->panels[i];
 		add(f, cw_panel_kind_of(p->type), p,
@@ -69,7 +86,7 @@ static void layout(struct cw_frame *f)
 static void render_background(struct cw_frame *f)
 {
 	const struct cw_view *v = &f->view;
-	f->background = cairo_image_surface_create(CAIRO_FORMAT_RGB24, v->w, v->h);
+	f->background = rd_surface_new(CAIRO_FORMAT_RGB24, v->w, v->h);
 	cairo_t *cr = cairo_create(f->background);
 	cairo_translate(cr, -v->x, -v->y);
 	rd_draw_background(cr, f->theme, v->canvas_w, v->canvas_h, scale_h(v),
@@ -105,12 +122,20 @@ void cw_frame_free(struct cw_frame *f)
 		if (f->panels[i].kind->finish)
 			f->panels[i].kind->finish(&f->panels[i]);
 	cairo_surface_destroy(f->background);
+	if (f->overlay_pic)
+		cairo_surface_destroy(f->overlay_pic);
 	free(f);
 }
 
 void cw_frame_invalidate(struct cw_frame *f)
 {
 	f->full = true;
+}
+
+void cw_frame_map_view(struct cw_frame *f, double pan_x, double pan_y, double zoom)
+{
+	for (int i = 0; i < f->panel_count; i++)
+		cw_panel_map_set_view(&f->panels[i], pan_x, pan_y, zoom);
 }
 
 double cw_frame_next_change(struct cw_frame *f, const struct cw_snapshot *snap, double now)
@@ -126,12 +151,92 @@ double cw_frame_next_change(struct cw_frame *f, const struct cw_snapshot *snap, 
 	return next;
 }
 
+/* Whether p shows data that is old, and the mark's text (of its oldest stale source). */
+static bool stale_text(const struct cw_panel *p, const struct cw_snapshot *snap, double now,
+                       char *buf, size_t n)
+{
+	unsigned sources = cw_panel_sources(p);
+	int worst = -1;
+	for (int s = 0; snap && s < CW_SRC_COUNT; s++)
+		if ((sources & (1u << s)) && cw_snapshot_stale(snap, s, (int64_t)floor(now)) &&
+		    (worst < 0 || snap->src[s].fetched_at < snap->src[worst].fetched_at))
+			worst = s;
+	if (worst < 0)
+		return false;
+	cw_snapshot_age_text(snap, worst, (int64_t)floor(now), buf, n);
+	return true;
+}
+
+/* The overlay's picture at the view's size, transparent where it draws nothing. */
+static cairo_surface_t *overlay_picture(struct cw_frame *f, const struct cw_panel_ctx *c)
+{
+	const struct cw_view *v = &f->view;
+	cairo_surface_t *pic = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, v->w, v->h);
+	cairo_t *cr = cairo_create(pic);
+	cairo_translate(cr, -v->x, -v->y);
+	f->overlay->draw(f->overlay->ud, cr, c);
+	cairo_destroy(cr);
+	cairo_surface_flush(pic);
+	return pic;
+}
+
+/* cr is translated to canvas pixels; rects are canvas pixels. */
+static void put_overlay(struct cw_frame *f, cairo_t *cr, bool all, const struct rd_irect *rects,
+                        int n)
+{
+	const struct cw_view *v = &f->view;
+	cairo_save(cr);
+	cairo_set_source_surface(cr, f->overlay_pic, v->x, v->y);
+	if (all) {
+		cairo_paint(cr);
+	} else {
+		for (int i = 0; i < n; i++)
+			cairo_rectangle(cr, rects[i].x, rects[i].y, rects[i].w, rects[i].h);
+		cairo_clip(cr);
+		if (n > 0)
+			cairo_paint(cr);
+	}
+	cairo_restore(cr);
+}
+
+void cw_frame_set_overlay(struct cw_frame *f, const struct cw_frame_overlay *ov)
+{
+	f->overlay = ov;
+}
+
+int cw_frame_panel_count(const struct cw_frame *f)
+{
+	return f->panel_count;
+}
+
+struct cw_panel *cw_frame_panel(struct cw_frame *f, int i)
+{
+	return i >= 0 && i < f->panel_count ? &f->panels[i] : NULL;
+}
+
+void cw_frame_context(const struct cw_frame *f, const struct cw_snapshot *snap, double now,
+                      struct cw_panel_ctx *out)
+{
+	*out = context(f, snap, now);
+}
+
 bool cw_frame_draw(struct cw_frame *f, cairo_surface_t *target, const struct cw_snapshot *snap,
                    double now, struct rd_damage *damage, struct rd_err *err)
 {
 	const struct cw_view *v = &f->view;
 	struct rd_irect viewport = {v->x, v->y, v->w, v->h};
 	struct cw_panel_ctx c = context(f, snap, now);
+	uint64_t okey = f->overlay ? f->overlay->key(f->overlay->ud, &c) : 0;
+	if (okey != f->overlay_key) { /* opened, changed or closed: everything under it again */
+		f->overlay_key = okey;
+		f->full = true;
+		if (f->overlay_pic)
+			cairo_surface_destroy(f->overlay_pic);
+		f->overlay_pic = okey ? overlay_picture(f, &c) : NULL;
+	}
+	bool full = f->full;
+	struct rd_irect redrawn[CW_PANELS_MAX + 5];
+	int nredrawn = 0;
 	cairo_t *cr = cairo_create(target);
 	if (f->full) {
 		cairo_set_source_surface(cr, f->background, 0, 0);
@@ -148,7 +253,11 @@ bool cw_frame_draw(struct cw_frame *f, cairo_surface_t *target, const struct cw_
 		struct rd_irect box = rd_rect_outer(p->rect), vis;
 		if (!rd_irect_intersect(box, viewport, &vis))
 			continue;
+		char stale[96];
+		bool is_stale = stale_text(p, snap, now, stale, sizeof stale);
 		uint64_t key = p->kind->key(p, &c);
+		if (is_stale)
+			key = cw_hash_str(key, stale);
 		if (key == p->key)
 			continue;
 		cairo_save(cr);
@@ -161,10 +270,20 @@ bool cw_frame_draw(struct cw_frame *f, cairo_surface_t *target, const struct cw_
 			cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
 		}
 		p->kind->draw(p, cr, &c);
+		if (is_stale) {
+			static const char prefix[] = "数据更新于 ";
+			const char *brief = strncmp(stale, prefix, sizeof prefix - 1) == 0
+			                        ? stale + sizeof prefix - 1
+			                        : stale;
+			rd_stale_mark(cr, f->theme, p->rect, stale, brief, scale_h(v));
+		}
 		cairo_restore(cr);
 		p->key = key;
 		rd_damage_add(damage, (struct rd_irect){vis.x - v->x, vis.y - v->y, vis.w, vis.h});
+		redrawn[nredrawn++] = vis;
 	}
+	if (f->overlay_pic) /* over everything drawn now (nothing else changed under it) */
+		put_overlay(f, cr, full, redrawn, nredrawn);
 	cairo_status_t st = cairo_status(cr);
 	cairo_destroy(cr);
 	cairo_surface_flush(target);

@@ -39,6 +39,29 @@ bool cw_frame_draw(struct cw_frame *frame, cairo_surface_t *target, const struct
 double cw_frame_next_change(struct cw_frame *frame, const struct cw_snapshot *snap, double now);
 /* Forget what was drawn: the next draw repaints everything (new or resized target). */
 void cw_frame_invalidate(struct cw_frame *frame);
+/* Pans and zooms every map panel of the frame (cw_panel_map_set_view); the next draw shows it. */
+void cw_frame_map_view(struct cw_frame *frame, double pan_x, double pan_y, double zoom);
+
+/* An overlay drawn last, over every panel (the kiosk's cards, cw_kiosk.h). key says what it
+ * shows (0: nothing); draw paints it in canvas pixels over the whole canvas. The frame keeps
+ * its picture in a transparent layer made again when the key changes (the whole frame is
+ * then repainted) and composes it over each panel that is redrawn under it, so the frame's
+ * damage model holds: equal keys, equal pixels. */
+struct cw_panel;
+struct cw_panel_ctx;
+struct cw_frame_overlay {
+	uint64_t (*key)(void *ud, const struct cw_panel_ctx *c);
+	void (*draw)(void *ud, cairo_t *cr, const struct cw_panel_ctx *c);
+	void *ud;
+};
+/* ov (NULL: none) must outlive the frame or be unset. */
+void cw_frame_set_overlay(struct cw_frame *frame, const struct cw_frame_overlay *ov);
+/* The panels as laid out (for hit-testing): index 0 .. count-1, canvas pixels. */
+int cw_frame_panel_count(const struct cw_frame *frame);
+struct cw_panel *cw_frame_panel(struct cw_frame *frame, int i);
+/* What the panels see when they draw at now. */
+void cw_frame_context(const struct cw_frame *frame, const struct cw_snapshot *snap, double now,
+                      struct cw_panel_ctx *out);
 
 /* Date and time at the given UTC offset: "2026-11-23 星期一" and "14:30:00". */
 void cw_format_clock(int64_t now, int utc_offset_min, char date[48], char time[16]);

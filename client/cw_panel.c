@@ -22,11 +22,48 @@ const char *cw_panel_title_text(const struct cw_panel *p)
 
 const struct cw_panel_kind *cw_panel_kind_of(enum cw_panel_type type)
 {
-	switch (type) {
+	static const struct cw_panel_kind *const kinds[CW_PANEL_TYPE_COUNT] = {
+	    [CW_PANEL_KPI] = &cw_panel_kpi,         [CW_PANEL_MAP] = &cw_panel_map,
+	    [CW_PANEL_TREND] = &cw_panel_trend,     [CW_PANEL_GAUGE] = &cw_panel_gauge,
+	    [CW_PANEL_BARS] = &cw_panel_bars,       [CW_PANEL_RING] = &cw_panel_ring,
+	    [CW_PANEL_RANK] = &cw_panel_rank,       [CW_PANEL_PROJECTS] = &cw_panel_projects,
+	    [CW_PANEL_CHAIN] = &cw_panel_chain,     [CW_PANEL_TABLE] = &cw_panel_table,
+	    [CW_PANEL_STATS] = &cw_panel_stats,     [CW_PANEL_ALERTS] = &cw_panel_alerts,
+	    [CW_PANEL_DUTY] = &cw_panel_duty};
+	return (unsigned)type < CW_PANEL_TYPE_COUNT ? kinds[type] : &cw_panel_kpi;
+}
+
+unsigned cw_panel_sources(const struct cw_panel *p)
+{
+	if (!p->def)
+		return p->kind == &cw_panel_ticker ? 1u << CW_SRC_ALERTS : 0;
+	switch (p->def->type) {
 	case CW_PANEL_KPI:
-		return &cw_panel_kpi;
-	case CW_PANEL_MAP:
-		return &cw_panel_map;
+	case CW_PANEL_TREND:
+	case CW_PANEL_GAUGE:
+		return 1u << CW_SRC_METRICS;
+	case CW_PANEL_MAP: {
+		unsigned o = p->def->overlays, src = 1u << CW_SRC_DISTRICTS;
+		if (o & (CW_OVERLAY_ALERTS | CW_OVERLAY_FLOWS))
+			src |= 1u << CW_SRC_ALERTS;
+		if (o & (CW_OVERLAY_EVENTS | CW_OVERLAY_HEAT | CW_OVERLAY_GRID | CW_OVERLAY_FLOWS))
+			src |= 1u << CW_SRC_EVENTS;
+		return src;
 	}
-	return &cw_panel_kpi;
+	case CW_PANEL_BARS:
+	case CW_PANEL_RING:
+	case CW_PANEL_RANK:
+	case CW_PANEL_PROJECTS:
+	case CW_PANEL_CHAIN:
+		return 1u << CW_SRC_INDUSTRY;
+	case CW_PANEL_TABLE:
+	case CW_PANEL_STATS:
+		return 1u << CW_SRC_EVENTS;
+	case CW_PANEL_ALERTS:
+	case CW_PANEL_DUTY:
+		return 1u << CW_SRC_ALERTS;
+	case CW_PANEL_TYPE_COUNT:
+		break;
+	}
+	return 0;
 }

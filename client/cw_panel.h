@@ -45,11 +45,50 @@ struct cw_panel {
 	void *state;                    /* owned by the kind */
 };
 
-extern const struct cw_panel_kind cw_panel_title, cw_panel_weather, cw_panel_clock;
-extern const struct cw_panel_kind cw_panel_kpi, cw_panel_map;
+extern const struct cw_panel_kind cw_panel_title, cw_panel_weather, cw_panel_clock, cw_panel_conn,
+    cw_panel_ticker;
+extern const struct cw_panel_kind cw_panel_kpi, cw_panel_map, cw_panel_trend, cw_panel_gauge,
+    cw_panel_bars, cw_panel_ring, cw_panel_rank, cw_panel_projects, cw_panel_chain,
+    cw_panel_table, cw_panel_stats, cw_panel_alerts;
+extern const struct cw_panel_kind cw_panel_duty; /* cw_duty_panel.c */
+
+/* Map panels: pan by (pan_x, pan_y) map pixels and zoom (1: as fitted, 0.25..64, about the
+ * map's centre) from the fitted view; the panel redraws with its layers re-rendered for that
+ * view. Does nothing for a panel of another kind. */
+void cw_panel_map_set_view(struct cw_panel *p, double pan_x, double pan_y, double zoom);
+/* What the kiosk (cw_kiosk.h) needs of a map panel as last drawn: its map (current view), the
+ * polygon layer of its districts (-1: none), where the map lies (canvas pixels), the fitted
+ * view and the pan/zoom. False for another kind or a map not drawn yet. */
+struct ly_map;
+struct cw_panel_map_info {
+	struct ly_map *map;
+	int district_layer;
+	struct rd_rect map_at;
+	int w, h;               /* the fitted view's size, map pixels */
+	double extent[4];       /* the districts' (else all layers') extent in the fitted view */
+	double pan_x, pan_y, zoom;
+};
+bool cw_panel_map_info(struct cw_panel *p, struct cw_panel_map_info *info);
 
 /* The kind that draws a scene panel of this type. */
 const struct cw_panel_kind *cw_panel_kind_of(enum cw_panel_type type);
+
+/* The feed sources (1u << CW_SRC_*) a panel shows, for its stale mark; 0: none. */
+unsigned cw_panel_sources(const struct cw_panel *p);
+
+/* The figures the events.summary stats panel shows (exported for its tests): the figures of
+ * events.summary at `now` into out[6]: events reported today; open; open and overdue; closed
+ * today; 结案率, the percentage of today's events already closed (NaN without any); 平均处置时长,
+ * the mean minutes from reported to closed of the events closed today (NaN without any). */
+void cw_panel_stats_summary(const struct cw_snapshot *s, double now, int utc_offset_min,
+                            double out[6]);
+
+/* A map-like panel's shapefile layers (def->layers) loaded into a new map: a layer that cannot
+ * be loaded is skipped with one line saying why, its skipped records likewise; the rest still
+ * draws. layer[i] gets the map index of the i-th layer or -1; *district_layer (may be NULL)
+ * the first polygon layer or -1. The caller frees the map (ly_map_free). */
+struct ly_map *cw_map_load_layers(const struct cw_panel *p, const struct cw_panel_ctx *c,
+                                  int layer[CW_PANEL_LAYERS_MAX], int *district_layer);
 
 /* FNV-1a, for keys. */
 uint64_t cw_hash(uint64_t h, const void *data, size_t len);

@@ -5,6 +5,7 @@
 
 #include "cw_frame.h"
 #include "cw_panel.h"
+#include "rd_i18n.h"
 #include "rd_widgets.h"
 
 static uint64_t title_key(struct cw_panel *p, const struct cw_panel_ctx *c)
@@ -27,7 +28,8 @@ static void weather_text(const struct cw_snapshot *snap, char *buf, size_t size)
 		return;
 	}
 	const struct pr_weather *w = &snap->metrics.weather;
-	snprintf(buf, size, "%s %.0f°C · 空气质量 %s · %s", w->text, w->temp_c, w->air, w->wind);
+	/* the air quality has its own KPI card; the header keeps to the weather */
+	snprintf(buf, size, "%s %.0f°C · %s", rd_tr(w->text), w->temp_c, rd_tr(w->wind));
 }
 
 static uint64_t weather_key(struct cw_panel *p, const struct cw_panel_ctx *c)
@@ -50,12 +52,13 @@ const struct cw_panel_kind cw_panel_weather = {
 
 void cw_format_clock(int64_t now, int utc_offset_min, char date[48], char time_s[16])
 {
-	static const char *const wd[] = {"日", "一", "二", "三", "四", "五", "六"};
+	static const char *const wd[] = {"星期日", "星期一", "星期二", "星期三",
+	                                 "星期四", "星期五", "星期六"};
 	time_t t = (time_t)(now + (int64_t)utc_offset_min * 60);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	snprintf(date, 48, "%04d-%02d-%02d 星期%s", (tm.tm_year + 1900) % 10000,
-	         (tm.tm_mon + 1) % 100, tm.tm_mday % 100, wd[tm.tm_wday % 7]);
+	snprintf(date, 48, "%04d-%02d-%02d %s", (tm.tm_year + 1900) % 10000,
+	         (tm.tm_mon + 1) % 100, tm.tm_mday % 100, rd_tr(wd[tm.tm_wday % 7]));
 	snprintf(time_s, 16, "%02d:%02d:%02d", tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100);
 }
 
@@ -81,3 +84,46 @@ static double clock_next(struct cw_panel *p, const struct cw_panel_ctx *c)
 
 const struct cw_panel_kind cw_panel_clock = {
     .name = "clock", .key = clock_key, .draw = clock_draw, .next_change = clock_next};
+
+/* The connection indicator: live, connecting, down for how long, or local fixture data. */
+static enum rd_conn_look conn_text(const struct cw_panel_ctx *c, char *buf, size_t n)
+{
+	const struct cw_snapshot *s = c->snap;
+	if (!s || (s->live && s->conn == CW_CONN_CONNECTING)) {
+		snprintf(buf, n, "正在连接…");
+		return RD_CONN_LOOK_WAIT;
+	}
+	if (!s->live) {
+		snprintf(buf, n, "本地数据");
+		return RD_CONN_LOOK_WAIT;
+	}
+	if (s->conn == CW_CONN_OK) {
+		snprintf(buf, n, "实时连接");
+		return RD_CONN_LOOK_OK;
+	}
+	int64_t min = ((int64_t)floor(c->now) - s->down_since) / 60;
+	if (min < 1)
+		snprintf(buf, n, "连接中断");
+	else if (min < 60)
+		snprintf(buf, n, rd_tr("连接中断 %lld 分钟"), (long long)min);
+	else
+		snprintf(buf, n, rd_tr("连接中断 %lld 小时"), (long long)(min / 60));
+	return RD_CONN_LOOK_DOWN;
+}
+
+static uint64_t conn_key(struct cw_panel *p, const struct cw_panel_ctx *c)
+{
+	(void)p;
+	char text[64];
+	enum rd_conn_look look = conn_text(c, text, sizeof text);
+	return cw_hash_str(cw_hash(CW_HASH_INIT, &look, sizeof look), text);
+}
+
+static void conn_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c)
+{
+	char text[64];
+	enum rd_conn_look look = conn_text(c, text, sizeof text);
+	rd_conn_indicator(cr, c->theme, p->rect, look, text, c->scale_h);
+}
+
+const struct cw_panel_kind cw_panel_conn = {.name = "conn", .key = conn_key, .draw = conn_draw};

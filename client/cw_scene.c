@@ -84,6 +84,41 @@ static bool load_map_layer(const char *file, const char *path, struct json_objec
 	return true;
 }
 
+/* "overlays": ["alerts", "flows"] -> CW_OVERLAY_* bits; an unknown or repeated name is an
+ * error naming the key. */
+static bool load_overlays(const char *file, const char *path, struct json_object *o,
+                          unsigned *out, struct rd_err *err)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {{"alerts", CW_OVERLAY_ALERTS}, {"events", CW_OVERLAY_EVENTS},
+	             {"heat", CW_OVERLAY_HEAT},     {"grid", CW_OVERLAY_GRID},
+	             {"flows", CW_OVERLAY_FLOWS}};
+	struct pr_err perr;
+	struct json_object *arr;
+	*out = 0;
+	if (!pr_get_array(o, path, "overlays", 8, true, &arr, &perr))
+		return cw_json_fail(err, file, perr.msg);
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+		const char *name = json_object_is_type(e, json_type_string) ? json_object_get_string(e)
+		                                                            : NULL;
+		size_t k = 0;
+		while (name && k < sizeof names / sizeof names[0] && strcmp(name, names[k].name))
+			k++;
+		if (!name || k == sizeof names / sizeof names[0])
+			return rd_err_set(err, "%s: %s.overlays[%zu]: unknown overlay \"%.32s\" (known: "
+			                  "alerts, events, heat, grid, flows)", file, path, i,
+			                  name ? name : "(not a string)");
+		if (*out & names[k].bit)
+			return rd_err_set(err, "%s: %s.overlays[%zu]: \"%s\" given twice", file, path, i,
+			                  name);
+		*out |= names[k].bit;
+	}
+	return true;
+}
+
 static bool load_map(const char *file, const char *path, struct json_object *o,
                      struct cw_scene *s, struct cw_panel_def *p, struct rd_err *err)
 {
@@ -93,6 +128,8 @@ static bool load_map(const char *file, const char *path, struct json_object *o,
 	if (!pr_get_array(o, path, "layers", CW_PANEL_LAYERS_MAX, false, &layers, &perr) ||
 	    !pr_get_string(o, path, "proj", proj, sizeof proj, true, &perr))
 		return cw_json_fail(err, file, perr.msg);
+	if (!load_overlays(file, path, o, &p->overlays, err))
+		return false;
 	if (strcmp(proj, "merc") == 0)
 		p->proj = LY_PROJ_MERCATOR;
 	else if (strcmp(proj, "eqc") == 0)
@@ -120,8 +157,8 @@ static bool load_panel(const char *file, const char *path, struct json_object *o
                        const struct cw_layout_def *lay, struct cw_scene *s, struct cw_panel_def *p,
                        struct rd_err *err)
 {
-	static const char *const keys[] = {"type", "id", "title", "metric", "at", "layers", "proj",
-	                                   NULL};
+	static const char *const keys[] = {"type",  "id",   "title", "metric", "metrics", "bind",
+	                                   "rows",  "at",   "layers", "proj",   "overlays", NULL};
 	struct pr_err perr;
 	char type[32];
 	memset(p, 0, sizeof *p);
@@ -134,17 +171,58 @@ static bool load_panel(const char *file, const char *path, struct json_object *o
 	    !pr_get_string(o, path, "id", p->id, sizeof p->id, true, &perr) ||
 	    !pr_get_string(o, path, "title", p->title, sizeof p->title, true, &perr))
 		return cw_json_fail(err, file, perr.msg);
-	if (strcmp(type, "kpi") == 0) {
-		p->type = CW_PANEL_KPI;
-		if (!pr_get_string(o, path, "metric", p->metric, sizeof p->metric, false, &perr))
+	int t = 0;
+	while (t < CW_PANEL_TYPE_COUNT && strcmp(type, cw_panel_type_name((enum cw_panel_type)t)))
+		t++;
+	if (t == CW_PANEL_TYPE_COUNT)
+		return rd_err_set(err,
+		                  "%s: %s.type: unknown panel type \"%s\" (known: kpi, map, trend, gauge, "
+		                  "bars, ring, rank, projects, chain, table, stats, alerts, duty)",
+		                  file, path, type);
+	p->type = (enum cw_panel_type)t;
+	bool needs_metric = p->type == CW_PANEL_KPI || p->type == CW_PANEL_GAUGE;
+	bool needs_bind = p->type == CW_PANEL_BARS || p->type == CW_PANEL_RING ||
+	                  p->type == CW_PANEL_RANK || p->type == CW_PANEL_TABLE ||
+	                  p->type == CW_PANEL_STATS;
+	if (!pr_get_string(o, path, "metric", p->metric, sizeof p->metric, !needs_metric, &perr) ||
+	    !pr_get_string(o, path, "bind", p->bind, sizeof p->bind, !needs_bind, &perr))
+		return cw_json_fail(err, file, perr.msg);
+	struct json_object *rows;
+	if (json_object_object_get_ex(o, "rows", &rows)) {
+		if (!json_object_is_type(rows, json_type_int) || json_object_get_int(rows) < 1 ||
+		    json_object_get_int(rows) > 50)
+			return rd_err_set(err, "%s: %s.rows: must be an integer from 1 to 50", file, path);
+		p->rows = json_object_get_int(rows);
+	}
+	struct json_object *metrics;
+	if (p->type == CW_PANEL_TREND) {
+		if (!pr_get_array(o, path, "metrics", 4, false, &metrics, &perr))
 			return cw_json_fail(err, file, perr.msg);
-	} else if (strcmp(type, "map") == 0) {
-		p->type = CW_PANEL_MAP;
+		p->metric_count = (int)json_object_array_length(metrics);
+		if (p->metric_count == 0)
+			return rd_err_set(err, "%s: %s.metrics: a trend needs at least one metric", file,
+			                  path);
+		for (int i = 0; i < p->metric_count; i++) {
+			struct json_object *m = json_object_array_get_idx(metrics, (size_t)i);
+			const char *ms = json_object_is_type(m, json_type_string) ? json_object_get_string(m)
+			                                                        : NULL;
+			if (!ms || !*ms || strlen(ms) >= sizeof p->metrics[i])
+				return rd_err_set(err, "%s: %s.metrics[%d]: must be a metric key of at most "
+				                  "%zu bytes", file, path, i, sizeof p->metrics[i] - 1);
+			memcpy(p->metrics[i], ms, strlen(ms) + 1);
+		}
+	} else if (json_object_object_get_ex(o, "metrics", &metrics)) {
+		return rd_err_set(err, "%s: %s.metrics: only a trend panel takes metrics", file, path);
+	}
+	/* a duty panel with "layers" is the duty console's map (cw_duty_panel.c) */
+	if (p->type == CW_PANEL_MAP ||
+	    (p->type == CW_PANEL_DUTY && json_object_object_get_ex(o, "layers", NULL))) {
 		if (!load_map(file, path, o, s, p, err))
 			return false;
-	} else {
-		return rd_err_set(err, "%s: %s.type: unknown panel type \"%s\" (known: kpi, map)",
-		                  file, path, type);
+	} else if (json_object_object_get_ex(o, "layers", &metrics)) {
+		return rd_err_set(err, "%s: %s.layers: only a map panel takes layers", file, path);
+	} else if (json_object_object_get_ex(o, "overlays", &metrics)) {
+		return rd_err_set(err, "%s: %s.overlays: only a map panel takes overlays", file, path);
 	}
 	struct json_object *at;
 	if (!pr_get_array(o, path, "at", 4, false, &at, &perr))
@@ -164,6 +242,17 @@ static bool load_panel(const char *file, const char *path, struct json_object *o
 		                  path, p->col, p->row, p->colspan, p->rowspan, lay->grid.cols,
 		                  lay->grid.rows);
 	return true;
+}
+
+const char *cw_panel_type_name(enum cw_panel_type type)
+{
+	static const char *const names[CW_PANEL_TYPE_COUNT] = {
+	    [CW_PANEL_KPI] = "kpi",     [CW_PANEL_MAP] = "map",           [CW_PANEL_TREND] = "trend",
+	    [CW_PANEL_GAUGE] = "gauge", [CW_PANEL_BARS] = "bars",         [CW_PANEL_RING] = "ring",
+	    [CW_PANEL_RANK] = "rank",   [CW_PANEL_PROJECTS] = "projects", [CW_PANEL_CHAIN] = "chain",
+	    [CW_PANEL_TABLE] = "table", [CW_PANEL_STATS] = "stats",       [CW_PANEL_ALERTS] = "alerts",
+	    [CW_PANEL_DUTY] = "duty" /* docs/modes.md */};
+	return (unsigned)type < CW_PANEL_TYPE_COUNT ? names[type] : "?";
 }
 
 static bool overlap(const struct cw_panel_def *a, const struct cw_panel_def *b)
@@ -219,14 +308,15 @@ static bool load_layout(const char *file, const char *path, struct json_object *
 
 bool cw_scene_load_file(const char *path, struct cw_scene *s, struct rd_err *err)
 {
-	static const char *const keys[] = {"name", "title", "header", "layouts", NULL};
+	static const char *const keys[] = {"name", "title", "header", "ticker", "layouts", NULL};
 	memset(s, 0, sizeof *s);
+	s->ticker_h = 0.05;
 	struct json_object *root = cw_json_load(path, err);
 	if (!root)
 		return false;
 	bool ok = false;
 	struct pr_err perr;
-	struct json_object *header, *layouts;
+	struct json_object *header, *layouts, *ticker;
 	if (!json_object_is_type(root, json_type_object)) {
 		rd_err_set(err, "%s: the scene must be a JSON object", path);
 		goto out;
@@ -246,6 +336,21 @@ bool cw_scene_load_file(const char *path, struct cw_scene *s, struct rd_err *err
 		if (!cw_json_known_keys(header, path, "header", hkeys, err))
 			goto out;
 		if (!pr_get_double(header, "header", "height", 0.03, 0.25, &s->header_h, true, &perr)) {
+			cw_json_fail(err, path, perr.msg);
+			goto out;
+		}
+	}
+	if (json_object_object_get_ex(root, "ticker", &ticker)) {
+		static const char *const tkeys[] = {"height", NULL};
+		if (json_object_is_type(ticker, json_type_boolean) && !json_object_get_boolean(ticker)) {
+			s->ticker_h = 0;
+		} else if (!json_object_is_type(ticker, json_type_object)) {
+			rd_err_set(err, "%s: ticker: must be an object like {\"height\": 0.05} or false", path);
+			goto out;
+		} else if (!cw_json_known_keys(ticker, path, "ticker", tkeys, err)) {
+			goto out;
+		} else if (!pr_get_double(ticker, "ticker", "height", 0.03, 0.12, &s->ticker_h, true,
+		                          &perr)) {
 			cw_json_fail(err, path, perr.msg);
 			goto out;
 		}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cw_snapshot.h"
+#include "rd_i18n.h"
 
 struct cw_snapshot *cw_snapshot_new(void)
 {
@@ -83,11 +84,11 @@ void cw_snapshot_age_text(const struct cw_snapshot *s, int source, int64_t now, 
 	else if (age < 60)
 		snprintf(text, sizeof text, "数据更新于 刚刚");
 	else if (age < 3600)
-		snprintf(text, sizeof text, "数据更新于 %lld 分钟前", (long long)(age / 60));
+		snprintf(text, sizeof text, rd_tr("数据更新于 %lld 分钟前"), (long long)(age / 60));
 	else if (age < 86400 * 2)
-		snprintf(text, sizeof text, "数据更新于 %lld 小时前", (long long)(age / 3600));
+		snprintf(text, sizeof text, rd_tr("数据更新于 %lld 小时前"), (long long)(age / 3600));
 	else
-		snprintf(text, sizeof text, "数据更新于 %lld 天前", (long long)(age / 86400));
+		snprintf(text, sizeof text, rd_tr("数据更新于 %lld 天前"), (long long)(age / 86400));
 	cw_utf8_copy(buf, n, text);
 }
 

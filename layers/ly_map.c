@@ -389,6 +389,13 @@ void ly_map_stats(const struct ly_map *m, struct ly_map_stats *s) { *s = m->stat
 
 int ly_map_label_count(const struct ly_map *m) { return m->nplaced; }
 
+bool ly_map_legend_box(const struct ly_map *m, double box[4])
+{
+	if (m->have_legend)
+		memcpy(box, m->legend_box, sizeof m->legend_box);
+	return m->have_legend;
+}
+
 bool ly_map_label(const struct ly_map *m, int i, struct ly_label_info *info)
 {
 	if (i < 0 || i >= m->nplaced)

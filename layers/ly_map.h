@@ -84,6 +84,12 @@ struct ly_label_info {
 	double box[4];     /* x0, y0, x1, y1 of the text with its halo */
 };
 int ly_map_label_count(const struct ly_map *map);
+/* Draws the labels placed by the last static pass again, as that pass drew them: for a caller
+ * that draws over the map (live overlays) and wants the labels to stay on top. */
+void ly_map_draw_labels(struct ly_map *map, cairo_t *cr, const struct rd_theme *theme);
+/* The box (x0, y0, x1, y1, screen pixels) of the legends drawn by the last static pass, so
+ * what is drawn over the map can sit beside them; false when there were none. */
+bool ly_map_legend_box(const struct ly_map *map, double box[4]);
 bool ly_map_label(const struct ly_map *map, int i, struct ly_label_info *info);
 
 /* The feature under a screen point of the current view, topmost visible layer first:

@@ -53,6 +53,8 @@ struct ly_map {
 	struct ly_map_stats stats;
 	int nplaced;
 	struct placed *placed;
+	bool have_legend;
+	double legend_box[4];
 	/* hit index: grid over world bbox */
 	bool index_ok;
 	int gw, gh;

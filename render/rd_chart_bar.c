@@ -5,6 +5,7 @@
 #include "rd_charts.h"
 #include "rd_draw.h"
 #include "rd_format.h"
+#include "rd_i18n.h"
 #include "rd_text.h"
 
 enum { MAX_BARS = 500 };
@@ -64,11 +65,13 @@ static struct labels fit_labels(cairo_t *cr, const struct rd_theme *th,
  * come out even instead of one character on the second line. */
 static const char *balanced(const char *text, char *buf, size_t size)
 {
-	if (!text || strchr(text, '\n') || strlen(text) + 2 > size)
-		return text;
+	if (!text || strchr(text, '\n') || strchr(text, ' ') || strlen(text) + 2 > size)
+		return text; /* words (a translation) wrap at their spaces */
 	size_t chars = 0, i = 0, cut = 0;
 	for (const char *p = text; *p; p++)
 		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	if (chars < 3) /* "家电" stays whole: a line of one character is no balance */
+		return text;
 	for (size_t seen = 0; text[i]; i++) {
 		if (((unsigned char)text[i] & 0xc0) != 0x80 && seen++ == (chars + 1) / 2)
 			cut = i;
@@ -85,6 +88,7 @@ static void draw_label(cairo_t *cr, const struct rd_theme *th, const struct labe
                        const char *text, double cx, double y, double slot)
 {
 	struct rd_text_style st = rd_text_style(th, l->px, th->colors[RD_TEXT], RD_ALIGN_CENTER);
+	text = rd_tr(text);
 	if (l->mode != SLANTED) {
 		char two[256];
 		if (l->mode == TWO_LINES)

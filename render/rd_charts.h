@@ -125,6 +125,9 @@ struct rd_rank_list {
 	const char *unit;
 	int decimals;
 	size_t max_rows; /* 0: as many as fit */
+	/* NULL, or one growth % per item, shown right of the value ("▲46.9%" good, "▼3.2%"
+	 * bad; NaN "--"). */
+	const double *growth_pct;
 };
 void rd_rank_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
                   const struct rd_rank_list *list, int canvas_h);

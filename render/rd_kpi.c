@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "rd_draw.h"
+#include "rd_i18n.h"
 #include "rd_text.h"
 #include "rd_widgets.h"
 
@@ -81,7 +82,7 @@ void rd_kpi_card(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const
 		bool up = k->change_pct > 0.0005, down = k->change_pct < -0.0005;
 		const char *arrow = up ? "▲" : down ? "▼" : "—";
 		snprintf(line, sizeof line, "%s %s %.1f%%",
-		         k->change_label && *k->change_label ? k->change_label : "变化", arrow,
+		         rd_tr(k->change_label && *k->change_label ? k->change_label : "变化"), arrow,
 		         fabs(k->change_pct));
 		bool good = (up && k->higher_is_better) || (down && !k->higher_is_better);
 		cst.color = !up && !down ? c[RD_TEXT_DIM] : good ? c[RD_GOOD] : c[RD_BAD];

@@ -6,8 +6,19 @@
 #include "rd_format.h"
 #include "rd_text.h"
 
-/* A row: badge | name ............ value unit
- *              [=========bar==========      ] */
+/* "▲46.9%", "▼3.2%", "0.0%", "--" for NaN. */
+static void growth_text(double g, char *buf, size_t size)
+{
+	g = rd_sane(g);
+	if (isnan(g))
+		snprintf(buf, size, "--");
+	else
+		snprintf(buf, size, "%s%.1f%%", g > 0 ? "▲" : g < 0 ? "▼" : "",
+		         fmin(fabs(g), 99999));
+}
+
+/* A row: badge | name ............ value unit  [growth]
+ *              [=========bar==========               ] */
 void rd_rank_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
                   const struct rd_rank_list *l, int canvas_h)
 {
@@ -36,6 +47,17 @@ void rd_rank_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
 	vs.bold = true;
 	struct rd_text_style bs = rd_text_style(th, px * 0.9, c[RD_TITLE], RD_ALIGN_CENTER);
 	bs.bold = true;
+	/* Growth, when any row has it: a column right of the value, as wide as the widest. */
+	struct rd_text_style gs = rd_text_style(th, px * 0.9, c[RD_TEXT_DIM], RD_ALIGN_RIGHT);
+	gs.bold = true;
+	double grow_w = 0;
+	for (size_t i = 0; l->growth_pct && i < n; i++) {
+		char g[32];
+		double w;
+		growth_text(l->growth_pct[i], g, sizeof g);
+		rd_text_size(cr, g, &gs, &w, NULL);
+		grow_w = fmax(grow_w, ceil(w));
+	}
 	for (size_t i = 0; i < n; i++) {
 		double y = round(r.y + i * row_h + (row_h - line_h - gap / 2 - bar_h) / 2);
 		double v = rd_sane(l->items[i].value);
@@ -57,11 +79,19 @@ void rd_rank_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
 		}
 
 		double x = r.x + badge + gap, w = r.x + r.w - x;
+		double gw = grow_w > 0 ? fmin(grow_w, w * 0.25) : 0, vr = gw > 0 ? w - gw - gap : w;
+		if (gw > 0) {
+			char g[32];
+			double gp = rd_sane(l->growth_pct[i]);
+			growth_text(gp, g, sizeof g);
+			gs.color = isnan(gp) || gp == 0 ? c[RD_TEXT_DIM] : gp > 0 ? c[RD_GOOD] : c[RD_BAD];
+			rd_text_draw(cr, g, x + w - gw, y, gw, line_h, &gs);
+		}
 		char num[64], unit[64];
 		rd_format_value(v, l->decimals, l->unit, num, sizeof num, unit, sizeof unit);
 		double vw = rd_draw_value_unit(cr, num, unit, &vs, c[RD_TEXT_DIM],
-		                               (struct rd_rect){x + w * 0.45, y, w * 0.55, line_h});
-		rd_text_draw(cr, l->items[i].name, x, y, w - vw - gap, line_h, &ns);
+		                               (struct rd_rect){x + vr * 0.45, y, vr * 0.55, line_h});
+		rd_text_draw(cr, l->items[i].name, x, y, vr - vw - gap, line_h, &ns);
 
 		/* The bar, in proportion to the first-ranked value. */
 		rd_draw_meter(cr, th, (struct rd_rect){x, y + line_h + gap / 2, w, bar_h},

@@ -43,3 +43,18 @@ void rd_kpi_card(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const
 /* Width of the header's title plate on a canvas (the background draws it, the title sits
  * in it). */
 double rd_header_title_width(int canvas_w, int canvas_h);
+
+/* Marks a panel in r whose data is old: a dashed amber outline and, at its top right, a chip
+ * with text ("数据更新于 3 分钟前"), or short_text ("3 分钟前") when the panel is too narrow
+ * for it to leave its title free. A strip too low for a chip gets the outline only. */
+void rd_stale_mark(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const char *text,
+                   const char *short_text, int canvas_h);
+
+/* The header's connection indicator: a colored dot and a short text, right-aligned in r. */
+enum rd_conn_look {
+	RD_CONN_LOOK_OK,    /* green: live data */
+	RD_CONN_LOOK_WAIT,  /* grey: connecting, or local fixture data */
+	RD_CONN_LOOK_DOWN   /* red: the backend does not answer */
+};
+void rd_conn_indicator(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
+                       enum rd_conn_look look, const char *text, int canvas_h);

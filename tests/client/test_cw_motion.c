@@ -1,0 +1,240 @@
+/* What moves on a wall without anyone touching it: the alert ticker and its banner, the KPI
+ * number roll, the stale marks. Each must be a function of the clock and the data only (so
+ * tiles of a wall agree and snapshots are repeatable) and must stop asking for frames when
+ * nothing moves. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "cw_frame.h"
+#include "cw_panel.h"
+#include "cw_present.h"
+#include "cw_theme.h"
+#include "pr_json.h"
+#include "rd_png.h"
+
+static struct rd_theme theme;
+static struct cw_scene scene;
+static double t0;
+static int utc_offset;
+
+static struct cw_snapshot *fixture(void)
+{
+	struct rd_err err;
+	char feed[4096];
+	cr_assert(cw_feed_default_url(feed, sizeof feed, &err), "%s", err.msg);
+	struct cw_snapshot *s = cw_feed_read(feed, (int64_t)t0, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	return s;
+}
+
+/* A private copy of the fixture to change. */
+static struct cw_snapshot *fixture_copy(void)
+{
+	struct cw_snapshot *f = fixture(), *d = cw_snapshot_dup(f);
+	cw_snapshot_unref(f);
+	return d;
+}
+
+static void setup(void)
+{
+	struct rd_err err;
+	int64_t now;
+	cr_assert(pr_time_parse("2026-11-23T14:30:00+08:00", &now, &utc_offset));
+	t0 = (double)now;
+	cr_assert(cw_theme_load("dark", &theme, &err), "%s", err.msg);
+	cr_assert(cw_scene_load("city", &scene, &err), "%s", err.msg);
+}
+
+static struct cw_panel_ctx ctx(const struct cw_snapshot *snap, double now)
+{
+	return (struct cw_panel_ctx){.theme = &theme,
+	                             .scene = &scene,
+	                             .scale_h = 1080,
+	                             .utc_offset_min = utc_offset,
+	                             .now = now,
+	                             .snap = snap};
+}
+
+static void ack_all_grade1(struct cw_snapshot *s)
+{
+	for (size_t i = 0; i < s->alert_count; i++)
+		if (s->alerts[i].grade == 1)
+			s->alerts[i].status = PR_ALERT_ACKED;
+}
+
+/* Draws a panel alone into a new surface of its size. */
+static cairo_surface_t *draw_panel(struct cw_panel *p, const struct cw_panel_ctx *c)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)p->rect.w,
+	                                                (int)p->rect.h);
+	cairo_t *cr = cairo_create(s);
+	cairo_translate(cr, -p->rect.x, -p->rect.y);
+	p->kind->draw(p, cr, c);
+	cr_assert_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+	cairo_destroy(cr);
+	return s;
+}
+
+static long pixels_differing(cairo_surface_t *a, cairo_surface_t *b)
+{
+	struct rd_diff d;
+	struct rd_err err;
+	cr_assert(rd_image_diff(a, b, &d, NULL, &err), "%s", err.msg);
+	return d.changed;
+}
+
+TestSuite(motion, .init = setup);
+
+Test(motion, the_ticker_scrolls_with_the_clock_and_tiles_agree)
+{
+	struct cw_snapshot *snap = fixture_copy();
+	ack_all_grade1(snap);
+	struct cw_panel a = {.kind = &cw_panel_ticker, .rect = {0, 0, 1800, 54}};
+	struct cw_panel b = a;
+	struct cw_panel_ctx c = ctx(snap, t0);
+	a.kind->init(&a, &c);
+	b.kind->init(&b, &c);
+	uint64_t k0 = a.kind->key(&a, &c);
+	cr_assert_eq(k0, b.kind->key(&b, &c), "two screens at the same clock show the same strip");
+	double next = a.kind->next_change(&a, &c);
+	cr_assert_gt(next, t0);
+	cr_assert_lt(next, t0 + 0.05, "a scrolling strip steps many times a second");
+	struct cw_panel_ctx later = ctx(snap, t0 + 0.5);
+	cr_assert_neq(a.kind->key(&a, &later), k0, "half a second later it has moved");
+	cairo_surface_t *p0 = draw_panel(&a, &c), *p1 = draw_panel(&a, &later);
+	cr_assert_gt(pixels_differing(p0, p1), 100);
+	cairo_surface_destroy(p0);
+	cairo_surface_destroy(p1);
+	a.kind->finish(&a);
+	b.kind->finish(&b);
+	cw_snapshot_unref(snap);
+}
+
+Test(motion, a_grade1_alert_takes_over_the_strip_until_acknowledged)
+{
+	struct cw_snapshot *snap = fixture();
+	bool has_grade1 = false;
+	for (size_t i = 0; i < snap->alert_count; i++)
+		has_grade1 |= snap->alerts[i].grade == 1 && snap->alerts[i].status == PR_ALERT_NEW;
+	cr_assert(has_grade1, "the demo fixture has an unacknowledged grade-1 alert");
+	struct cw_snapshot *acked = cw_snapshot_dup(snap);
+	ack_all_grade1(acked);
+	struct cw_panel p = {.kind = &cw_panel_ticker, .rect = {0, 0, 1800, 54}};
+	struct cw_panel_ctx c = ctx(snap, t0), ca = ctx(acked, t0);
+	p.kind->init(&p, &c);
+	cairo_surface_t *banner = draw_panel(&p, &c), *ticker = draw_panel(&p, &ca);
+	/* the banner is a red band: its middle row is mostly red, the ticker's is not */
+	cairo_surface_flush(banner);
+	const uint32_t *px = (const uint32_t *)(void *)cairo_image_surface_get_data(banner);
+	int stride = cairo_image_surface_get_stride(banner) / 4, red = 0;
+	for (int x = 0; x < 1800; x++) {
+		uint32_t v = px[27 * stride + x];
+		red += ((v >> 16) & 0xff) > 2 * ((v >> 8) & 0xff) + 20;
+	}
+	cr_assert_gt(red, 900, "the banner is red (%d of 1800 pixels)", red);
+	cr_assert_gt(pixels_differing(banner, ticker), 10000);
+	double next = p.kind->next_change(&p, &c);
+	cr_assert(next > t0 && next <= t0 + 0.2, "the banner pulses");
+	cairo_surface_destroy(banner);
+	cairo_surface_destroy(ticker);
+	p.kind->finish(&p);
+	cw_snapshot_unref(acked);
+	cw_snapshot_unref(snap);
+}
+
+Test(motion, no_alerts_no_frames)
+{
+	struct cw_snapshot *snap = fixture_copy();
+	snap->alert_count = 0;
+	struct cw_panel p = {.kind = &cw_panel_ticker, .rect = {0, 0, 1800, 54}};
+	struct cw_panel_ctx c = ctx(snap, t0);
+	p.kind->init(&p, &c);
+	uint64_t k = p.kind->key(&p, &c);
+	cr_assert_eq(p.kind->next_change(&p, &c), 0, "an empty strip never asks for a frame");
+	struct cw_panel_ctx later = ctx(snap, t0 + 7.3);
+	cr_assert_eq(p.kind->key(&p, &later), k);
+	cairo_surface_destroy(draw_panel(&p, &c));
+	p.kind->finish(&p);
+	cw_snapshot_unref(snap);
+}
+
+Test(motion, a_changed_kpi_rolls_to_its_new_value_then_rests)
+{
+	const struct cw_panel_def *def = NULL;
+	const struct cw_layout_def *lay = cw_scene_layout(&scene, 1920, 1080);
+	for (int i = 0; i < lay->panel_count; i++)
+		if (lay->panels[i].type == CW_PANEL_KPI && strcmp(lay->panels[i].metric, "aqi") == 0)
+			def = &lay->panels[i];
+	cr_assert_not_null(def, "the city scene has an AQI card");
+	struct cw_snapshot *before = fixture();
+	struct cw_snapshot *after = cw_snapshot_dup(before);
+	struct pr_metric *aqi = (struct pr_metric *)pr_metrics_find(&after->metrics, "aqi");
+	cr_assert_not_null(aqi);
+	aqi->value += 40;
+
+	struct cw_panel p = {.kind = &cw_panel_kpi, .def = def, .rect = {0, 0, 420, 200}};
+	struct cw_panel_ctx c = ctx(before, t0);
+	p.kind->init(&p, &c);
+	p.kind->key(&p, &c);
+	cr_assert_eq(p.kind->next_change(&p, &c), 0, "the first value does not roll");
+
+	struct cw_panel_ctx c1 = ctx(after, t0 + 1);
+	uint64_t k1 = p.kind->key(&p, &c1);
+	double next = p.kind->next_change(&p, &c1);
+	cr_assert(next > t0 + 1 && next < t0 + 1.1, "rolling: next frame soon (%f)", next - t0);
+	struct cw_panel_ctx mid = ctx(after, t0 + 1.3), end = ctx(after, t0 + 3);
+	cr_assert_neq(p.kind->key(&p, &mid), k1);
+	cairo_surface_t *rolling = draw_panel(&p, &mid), *rested = draw_panel(&p, &end);
+	cr_assert_eq(p.kind->next_change(&p, &end), 0, "at rest again");
+
+	/* at rest the card is exactly what a fresh card with the new value draws */
+	struct cw_panel fresh = {.kind = &cw_panel_kpi, .def = def, .rect = p.rect};
+	fresh.kind->init(&fresh, &end);
+	cairo_surface_t *direct = draw_panel(&fresh, &end);
+	cr_assert_eq(pixels_differing(rested, direct), 0);
+	cr_assert_gt(pixels_differing(rolling, direct), 0, "mid-roll shows a value in between");
+	cairo_surface_destroy(rolling);
+	cairo_surface_destroy(rested);
+	cairo_surface_destroy(direct);
+	fresh.kind->finish(&fresh);
+	p.kind->finish(&p);
+	cw_snapshot_unref(after);
+	cw_snapshot_unref(before);
+}
+
+Test(motion, panels_of_a_failed_source_carry_a_stale_mark)
+{
+	struct cw_snapshot *ok = fixture();
+	struct cw_snapshot *down = cw_snapshot_dup(ok);
+	down->live = true;
+	down->conn = CW_CONN_DOWN;
+	down->down_since = (int64_t)t0 - 300;
+	down->src[CW_SRC_METRICS].failed = true;
+	down->src[CW_SRC_METRICS].fetched_at = (int64_t)t0 - 320;
+	struct cw_view v = {1920, 1080, 0, 0, 1920, 1080};
+	struct cw_frame *fa = cw_frame_new(&scene, &theme, v, utc_offset);
+	struct cw_frame *fb = cw_frame_new(&scene, &theme, v, utc_offset);
+	struct cw_presenter *a = cw_present_image_new(1920, 1080), *b = cw_present_image_new(1920, 1080);
+	struct rd_damage d;
+	struct rd_err err;
+	rd_damage_init(&d, 1920, 1080);
+	cr_assert(cw_frame_draw(fa, a->ops->target(a), ok, t0, &d, &err), "%s", err.msg);
+	cr_assert(cw_frame_draw(fb, b->ops->target(b), down, t0, &d, &err), "%s", err.msg);
+	cr_assert_gt(pixels_differing(a->ops->target(a), b->ops->target(b)), 5000);
+	char text[64];
+	cw_snapshot_age_text(down, CW_SRC_METRICS, (int64_t)t0, text, sizeof text);
+	cr_assert_str_eq(text, "数据更新于 5 分钟前");
+	/* a minute later the marks say so: the frame redraws them by itself */
+	rd_damage_clear(&d);
+	cr_assert(cw_frame_draw(fb, b->ops->target(b), down, t0 + 60, &d, &err), "%s", err.msg);
+	cr_assert_gt(rd_damage_area(&d), 1920 * 1080 / 4, "every metrics panel redrawn");
+	cw_presenter_free(a);
+	cw_presenter_free(b);
+	cw_frame_free(fa);
+	cw_frame_free(fb);
+	cw_snapshot_unref(down);
+	cw_snapshot_unref(ok);
+}
