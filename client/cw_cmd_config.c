@@ -26,10 +26,18 @@ int cw_cmd_check_config(int argc, char **argv)
 	}
 	printf("%s: ok\n  backend    %s\n  token      %s\n  ca_file    %s\n  outbox     %s\n"
 	       "  intervals  metrics %d s, districts %d s, events %d s, industry %d s; alerts "
-	       "long-poll %d s\n",
+	       "long-poll %d s\n"
+	       "  mode       %s\n  admin      %s%s%s%s%s\n  escalate   after %d s\n"
+	       "  kiosk      back to the overview after %d s idle\n  language   %s\n",
 	       argv[1], c.backend[0] ? c.backend : "(none: the demo fixtures)",
 	       c.token_file[0] ? c.token_file : "(none)", c.ca_file[0] ? c.ca_file : "(system)",
 	       outbox, c.interval_s[CW_SRC_METRICS], c.interval_s[CW_SRC_DISTRICTS],
-	       c.interval_s[CW_SRC_EVENTS], c.interval_s[CW_SRC_INDUSTRY], c.alerts_wait_s);
+	       c.interval_s[CW_SRC_EVENTS], c.interval_s[CW_SRC_INDUSTRY], c.alerts_wait_s,
+	       c.mode == CW_MODE_NONE ? "(not set: --mode, else a plain window)" : cw_mode_name(c.mode),
+	       c.admin_chord.mods & CW_CHORD_CTRL ? "Ctrl+" : "",
+	       c.admin_chord.mods & CW_CHORD_ALT ? "Alt+" : "",
+	       c.admin_chord.mods & CW_CHORD_SHIFT ? "Shift+" : "",
+	       c.admin_chord.mods & CW_CHORD_SUPER ? "Super+" : "", c.admin_chord.key,
+	       c.escalate_after_s, c.kiosk_idle_s, c.language);
 	return 0;
 }

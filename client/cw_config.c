@@ -1,11 +1,14 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cw_config.h"
+#include "cw_i18n.h"
 #include "cw_json.h"
 #include "cw_paths.h"
 #include "pr_json.h"
@@ -22,6 +25,79 @@ void cw_config_default(struct cw_config *c)
 	c->connect_timeout_s = 5;
 	c->timeout_s = 20;
 	c->backoff_max_s = 60;
+	c->mode = CW_MODE_NONE;
+	cw_chord_parse("Ctrl+Alt+Shift+Q", &c->admin_chord);
+	c->escalate_after_s = 300;
+	c->kiosk_idle_s = 90;
+	snprintf(c->language, sizeof c->language, "zh");
+}
+
+bool cw_mode_parse(const char *s, enum cw_mode *mode)
+{
+	static const char *const names[] = {[CW_MODE_WALL] = "wall", [CW_MODE_KIOSK] = "kiosk",
+	                                    [CW_MODE_DUTY] = "duty"};
+	for (int m = CW_MODE_WALL; m <= CW_MODE_DUTY; m++)
+		if (strcmp(s, names[m]) == 0) {
+			*mode = (enum cw_mode)m;
+			return true;
+		}
+	return false;
+}
+
+const char *cw_mode_name(enum cw_mode mode)
+{
+	switch (mode) {
+	case CW_MODE_WALL: return "wall";
+	case CW_MODE_KIOSK: return "kiosk";
+	case CW_MODE_DUTY: return "duty";
+	case CW_MODE_NONE: break;
+	}
+	return "window";
+}
+
+bool cw_chord_parse(const char *s, struct cw_chord *chord)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} mods[] = {{"ctrl", CW_CHORD_CTRL}, {"control", CW_CHORD_CTRL}, {"alt", CW_CHORD_ALT},
+	            {"shift", CW_CHORD_SHIFT}, {"super", CW_CHORD_SUPER}};
+	static const char *const keys[] = {"Escape", "Delete", "Backspace", "Pause", "Home", "End",
+	                                   "Insert", "Space", "Tab", "Return", NULL};
+	memset(chord, 0, sizeof *chord);
+	for (;;) {
+		const char *plus = strchr(s, '+');
+		if (!plus || plus == s) /* the last part is the key ("Ctrl++" is not a chord) */
+			break;
+		size_t len = (size_t)(plus - s);
+		unsigned bit = 0;
+		for (size_t i = 0; i < sizeof mods / sizeof mods[0] && !bit; i++)
+			if (strlen(mods[i].name) == len && strncasecmp(s, mods[i].name, len) == 0)
+				bit = mods[i].bit;
+		if (!bit || (chord->mods & bit))
+			return false;
+		chord->mods |= bit;
+		s = plus + 1;
+	}
+	if (!chord->mods || !*s || strlen(s) >= sizeof chord->key)
+		return false;
+	bool ok = false;
+	if (!s[1]) {
+		ok = s[0] > 0x20 && s[0] < 0x7f;
+	} else if ((s[0] == 'F' || s[0] == 'f') && isdigit((unsigned char)s[1])) {
+		char *end;
+		long n = strtol(s + 1, &end, 10);
+		ok = !*end && n >= 1 && n <= 24;
+	} else {
+		for (int i = 0; keys[i] && !ok; i++)
+			ok = strcasecmp(s, keys[i]) == 0;
+	}
+	if (!ok)
+		return false;
+	snprintf(chord->key, sizeof chord->key, "%s", s);
+	if (!s[1]) /* SDL names letter keys in upper case */
+		chord->key[0] = (char)toupper((unsigned char)s[0]);
+	return true;
 }
 
 bool cw_url_is_http(const char *url)
@@ -85,7 +161,8 @@ bool cw_config_load(const char *path, struct cw_config *c, struct rd_err *err)
 {
 	static const char *const keys[] = {"backend", "token_file", "ca_file", "outbox",
 	                                   "intervals", "alerts_wait", "connect_timeout", "timeout",
-	                                   "backoff_max", NULL};
+	                                   "backoff_max", "mode", "admin_chord", "escalate_after_s",
+	                                   "kiosk_idle_s", "language", NULL};
 	cw_config_default(c);
 	if (snprintf(c->path, sizeof c->path, "%s", path) >= (int)sizeof c->path)
 		return rd_err_set(err, "%s: path too long", path);
@@ -94,7 +171,8 @@ bool cw_config_load(const char *path, struct cw_config *c, struct rd_err *err)
 		return false;
 	bool ok = false;
 	struct pr_err perr;
-	char token_file[1024] = "", ca_file[1024] = "", outbox[1024] = "";
+	char token_file[1024] = "", ca_file[1024] = "", outbox[1024] = "", mode[16] = "",
+	     chord[64] = "";
 	struct json_object *intervals;
 	if (!json_object_is_type(root, json_type_object)) {
 		rd_err_set(err, "%s: the config must be a JSON object", path);
@@ -106,6 +184,9 @@ bool cw_config_load(const char *path, struct cw_config *c, struct rd_err *err)
 	    !pr_get_string(root, "", "token_file", token_file, sizeof token_file, true, &perr) ||
 	    !pr_get_string(root, "", "ca_file", ca_file, sizeof ca_file, true, &perr) ||
 	    !pr_get_string(root, "", "outbox", outbox, sizeof outbox, true, &perr) ||
+	    !pr_get_string(root, "", "mode", mode, sizeof mode, true, &perr) ||
+	    !pr_get_string(root, "", "admin_chord", chord, sizeof chord, true, &perr) ||
+	    !pr_get_string(root, "", "language", c->language, sizeof c->language, true, &perr) ||
 	    !pr_get_object(root, "", "intervals", true, &intervals, &perr)) {
 		fail(err, path, &perr);
 		goto out;
@@ -113,6 +194,19 @@ bool cw_config_load(const char *path, struct cw_config *c, struct rd_err *err)
 	if (c->backend[0] && !cw_url_is_http(c->backend) && strncmp(c->backend, "file://", 7) != 0) {
 		rd_err_set(err, "%s: backend: \"%s\" is not an http://, https:// or file:// URL", path,
 		           c->backend);
+		goto out;
+	}
+	if (!cw_i18n_known(c->language)) {
+		rd_err_set(err, "%s: language: \"%s\" is not zh or en", path, c->language);
+		goto out;
+	}
+	if (mode[0] && !cw_mode_parse(mode, &c->mode)) {
+		rd_err_set(err, "%s: mode: \"%s\" is not wall, kiosk or duty", path, mode);
+		goto out;
+	}
+	if (chord[0] && !cw_chord_parse(chord, &c->admin_chord)) {
+		rd_err_set(err, "%s: admin_chord: \"%s\" is not a chord like \"Ctrl+Alt+Shift+Q\" "
+		           "(modifiers Ctrl, Alt, Shift, Super, then one key)", path, chord);
 		goto out;
 	}
 	if (!set_path(path, "token_file", token_file, c->token_file, sizeof c->token_file, err) ||
@@ -123,7 +217,9 @@ bool cw_config_load(const char *path, struct cw_config *c, struct rd_err *err)
 	    !get_int(path, root, "", "alerts_wait", 0, 600, &c->alerts_wait_s, err) ||
 	    !get_int(path, root, "", "connect_timeout", 1, 300, &c->connect_timeout_s, err) ||
 	    !get_int(path, root, "", "timeout", 1, 3600, &c->timeout_s, err) ||
-	    !get_int(path, root, "", "backoff_max", 1, 3600, &c->backoff_max_s, err))
+	    !get_int(path, root, "", "backoff_max", 1, 3600, &c->backoff_max_s, err) ||
+	    !get_int(path, root, "", "escalate_after_s", 10, 86400, &c->escalate_after_s, err) ||
+	    !get_int(path, root, "", "kiosk_idle_s", 5, 86400, &c->kiosk_idle_s, err))
 		goto out;
 	ok = true;
 out:

@@ -6,6 +6,7 @@
 
 #include "cw_feed.h"
 #include "cw_opts.h"
+#include "cw_i18n.h"
 #include "cw_theme.h"
 #include "pr_json.h"
 
@@ -42,7 +43,9 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 	    {"viewport", required_argument, NULL, 'V'}, {"canvas", required_argument, NULL, 'C'},
 	    {"backend", required_argument, NULL, 'B'}, {"config", required_argument, NULL, 'G'},
 	    {"token-file", required_argument, NULL, 'T'},
-	    {"playlist", required_argument, NULL, 'P'},
+	    {"playlist", required_argument, NULL, 'P'}, {"mode", required_argument, NULL, 'M'},
+	    {"span", no_argument, NULL, 'A'},           {"lang", required_argument, NULL, 'L'},
+	    {"freeze-clock", no_argument, NULL, 'Z'},
 	    {NULL, 0, NULL, 0}};
 	*o = (struct cw_opts){.theme_name = "dark", .utc_offset_min = 480};
 	*exit_code = 2;
@@ -54,12 +57,22 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 		case 's': o->scene_name = optarg; break;
 		case 'P': o->playlist_name = optarg; break;
 		case 't': o->theme_name = optarg; break;
+		case 'L': o->lang = optarg; break;
 		case 'f': o->feed_url = optarg; break;
 		case 'B': o->backend = optarg; break;
 		case 'G': o->config_path = optarg; break;
 		case 'T': o->token_file = optarg; break;
 		case 'o': o->output = optarg; break;
 		case 'F': o->fullscreen = true; break;
+		case 'A': o->span = true; break;
+		case 'Z': o->freeze_clock = true; break;
+		case 'M':
+			if (!cw_mode_parse(optarg, &o->mode)) {
+				fprintf(stderr, "cbwall %s: --mode %s: expected wall, kiosk or duty\n", argv[0],
+				        optarg);
+				return false;
+			}
+			break;
 		case 'S':
 			if (!cw_parse_size(optarg, &o->width, &o->height)) {
 				fprintf(stderr, "cbwall %s: --size %s: expected WIDTHxHEIGHT, each 64..16384\n",
@@ -89,7 +102,7 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 			if (c == 'n')
 				o->frames = (int)v;
 			else
-				o->display = (int)v;
+				o->display = (int)v, o->display_given = true;
 			break;
 		}
 		case 'V':
@@ -134,6 +147,11 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 		fprintf(stderr, "cbwall %s: give --feed or --backend, not both\n%s", argv[0], usage);
 		return false;
 	}
+	if (o->span && o->display_given) {
+		fprintf(stderr, "cbwall %s: --span covers every display; leave out --display\n%s",
+		        argv[0], usage);
+		return false;
+	}
 	if (o->canvas_w && !o->tiled) {
 		fprintf(stderr, "cbwall %s: --canvas needs --viewport X,Y,W,H\n%s", argv[0], usage);
 		return false;
@@ -151,8 +169,13 @@ bool cw_setup_load(const struct cw_opts *o, const char *default_playlist, int64_
                    struct cw_setup *s, struct rd_err *err)
 {
 	memset(s, 0, sizeof *s);
-	if (!cw_theme_load(o->theme_name, &s->theme, err))
-		return false;
+	if (!cw_theme_load(o->theme_name, &s->theme, err)) {
+		if (!o->lenient)
+			return false;
+		/* an unattended wall shows something rather than nothing */
+		fprintf(stderr, "cbwall: %s; using the built-in theme\n", err->msg);
+		rd_theme_default(&s->theme);
+	}
 	const char *playlist = o->playlist_name ? o->playlist_name
 	                       : o->scene_name  ? NULL
 	                                        : default_playlist;
@@ -164,6 +187,11 @@ bool cw_setup_load(const struct cw_opts *o, const char *default_playlist, int64_
 	}
 	if (!cw_config_resolve(o->config_path, o->backend, o->token_file, &s->config, err))
 		return false;
+	if (!cw_i18n_use(o->lang ? o->lang : s->config.language, err)) {
+		if (!o->lenient)
+			return false;
+		fprintf(stderr, "cbwall: %s; the screens stay in Chinese\n", err->msg);
+	}
 	if (o->feed_url) /* file:///DIR, a plain directory, or a backend URL */
 		snprintf(s->feed_url, sizeof s->feed_url, "%s", o->feed_url);
 	else if (s->config.backend[0])

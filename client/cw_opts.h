@@ -15,6 +15,7 @@ struct cw_opts {
 	const char *scene_name;  /* --scene: one scene all day */
 	const char *playlist_name; /* --playlist: scenes by the clock */
 	const char *theme_name;  /* default "dark" */
+	const char *lang;        /* --lang zh|en: overrides the config's language */
 	const char *feed_url;    /* --feed; default: the config's backend, else the demo fixtures */
 	const char *backend;     /* --backend URL: overrides the config's backend */
 	const char *config_path; /* --config FILE (docs/config.md) */
@@ -25,10 +26,16 @@ struct cw_opts {
 	int width, height;       /* --size; 0: default for the command */
 	bool fixed_clock;        /* --clock given */
 	int64_t clock;           /* --clock, Unix seconds */
+	bool freeze_clock;       /* --freeze-clock, window: the scene clock stands still (tests) */
 	int utc_offset_min;      /* from --clock, else +08:00 (China Standard Time) */
 	int frames;              /* --frames, bench */
 	bool fullscreen;         /* window */
 	int display;             /* --display, window */
+	bool display_given;      /* --display N was given */
+	bool span;               /* --span: one borderless window over the union of all displays */
+	enum cw_mode mode;       /* --mode wall|kiosk|duty; NONE when not given (the config may) */
+	bool lenient;            /* set by the window in wall and kiosk modes: a theme that does not
+	                            load falls back to the built-in one with one log line */
 	bool tiled;              /* --viewport given: draw one tile of a larger canvas */
 	int canvas_w, canvas_h;  /* --canvas W,H: the whole wall; default the output size */
 	int vx, vy, vw, vh;      /* --viewport X,Y,W,H: the part of the canvas this output shows */

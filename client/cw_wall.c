@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cw_opts.h"
 #include "cw_scene.h"
 #include "cw_wall.h"
 
@@ -20,6 +21,12 @@ struct cw_wall {
 	cairo_surface_t *outgoing;   /* the last picture of the previous scene */
 	cairo_surface_t *incoming;   /* the new scene, drawn off screen while it slides in */
 	bool animating;
+	/* kiosk: a scene held by hand (-1: the playlist's), and a transition on the monotonic
+	 * clock (trans_t0 > 0: its start, seconds) sliding in from the right (dir 1) or left */
+	int manual;
+	double trans_t0;
+	int slide_dir;
+	const struct cw_frame_overlay *overlay;
 };
 
 static int scene_index(const struct cw_wall *w, const char *name)
@@ -41,6 +48,8 @@ struct cw_wall *cw_wall_new(const struct cw_playlist *pl, const struct rd_theme 
 	w->view = view;
 	w->utc_offset_min = utc_offset_min;
 	w->current = -1;
+	w->manual = -1;
+	w->slide_dir = 1;
 	for (int s = 0; s < pl->count; s++)
 		for (int i = 0; i < pl->schedules[s].count; i++)
 			if (scene_index(w, pl->schedules[s].items[i].scene) < 0)
@@ -94,12 +103,12 @@ bool cw_wall_animating(const struct cw_wall *w)
 
 double cw_wall_next_change(struct cw_wall *w, const struct cw_snapshot *snap, double now)
 {
-	if (w->animating)
+	if (w->animating || w->trans_t0 > 0)
 		return now + 1.0 / 60;
 	double next = w->frame ? cw_frame_next_change(w->frame, snap, now) : 0;
 	/* The playlist's next scene change. */
 	struct cw_playlist_pos pos;
-	if (cw_playlist_at(&w->playlist, now, w->utc_offset_min, &pos)) {
+	if (w->manual < 0 && cw_playlist_at(&w->playlist, now, w->utc_offset_min, &pos)) {
 		double change = now - pos.into + pos.item->seconds;
 		if (next == 0 || change < next)
 			next = change;
@@ -129,10 +138,11 @@ static void compose(const struct cw_wall *w, cairo_surface_t *target, double p)
 	if (w->playlist.transition == CW_TRANSITION_SLIDE) {
 		/* Each output slides its own picture: a tile has only its part of the incoming
 		 * scene, so on a tiled wall "fade" looks seamless where "slide" does not. */
-		double dx = round(e * w->view.w);
+		double dx = round(e * w->view.w) * (w->slide_dir < 0 ? -1 : 1);
 		cairo_set_source_surface(cr, w->outgoing, -dx, 0);
 		cairo_paint(cr);
-		cairo_set_source_surface(cr, w->incoming, w->view.w - dx, 0);
+		cairo_set_source_surface(cr, w->incoming, (w->slide_dir < 0 ? -w->view.w : w->view.w) - dx,
+		                         0);
 		cairo_paint(cr);
 	} else {
 		cairo_set_source_surface(cr, w->outgoing, 0, 0);
@@ -149,12 +159,26 @@ bool cw_wall_draw(struct cw_wall *w, cairo_surface_t *target, const struct cw_sn
 {
 	struct cw_playlist_pos pos;
 	int want = w->current;
-	if (cw_playlist_at(&w->playlist, now, w->utc_offset_min, &pos))
-		want = scene_index(w, pos.item->scene);
-	else
+	if (w->manual >= 0) {
+		want = w->manual;
 		pos.transition = 1;
+	} else if (cw_playlist_at(&w->playlist, now, w->utc_offset_min, &pos)) {
+		want = scene_index(w, pos.item->scene);
+	} else {
+		pos.transition = 1;
+	}
 	if (want < 0)
 		want = 0;
+	if (w->trans_t0 > 0) { /* a manual change: its own clock */
+		double s = w->playlist.transition_s > 0 ? w->playlist.transition_s : 1;
+		pos.transition = fmin(1, (cw_mono_ms() / 1000 - w->trans_t0) / s);
+		if (pos.transition >= 1)
+			w->trans_t0 = 0;
+		if (want == w->current && !w->animating)
+			w->trans_t0 = 0; /* nothing to slide */
+	} else if (!w->animating) {
+		w->slide_dir = 1;
+	}
 	if (want != w->current) {
 		bool first = w->current < 0;
 		if (!first && pos.transition < 1 && w->playlist.transition != CW_TRANSITION_NONE) {
@@ -165,6 +189,7 @@ bool cw_wall_draw(struct cw_wall *w, cairo_surface_t *target, const struct cw_sn
 		}
 		cw_frame_free(w->frame);
 		w->frame = cw_frame_new(&w->scenes[want], w->theme, w->view, w->utc_offset_min);
+		cw_frame_set_overlay(w->frame, w->overlay);
 		w->current = want;
 	}
 	if (w->animating) {
@@ -181,4 +206,50 @@ bool cw_wall_draw(struct cw_wall *w, cairo_surface_t *target, const struct cw_sn
 		cw_frame_invalidate(w->frame);
 	}
 	return cw_frame_draw(w->frame, target, snap, now, damage, err);
+}
+
+struct cw_frame *cw_wall_frame(struct cw_wall *w)
+{
+	return w->frame;
+}
+
+void cw_wall_hold(struct cw_wall *w)
+{
+	if (w->manual < 0 && w->current >= 0)
+		w->manual = w->current;
+}
+
+bool cw_wall_held(const struct cw_wall *w)
+{
+	return w->manual >= 0;
+}
+
+bool cw_wall_step(struct cw_wall *w, int dir)
+{
+	if (w->scene_count < 2 || w->current < 0)
+		return false;
+	w->manual = ((w->current + (dir < 0 ? -1 : 1)) % w->scene_count + w->scene_count) %
+	            w->scene_count;
+	w->slide_dir = dir < 0 ? -1 : 1;
+	w->trans_t0 = w->playlist.transition != CW_TRANSITION_NONE ? cw_mono_ms() / 1000 : 0;
+	return true;
+}
+
+void cw_wall_resume(struct cw_wall *w)
+{
+	int was = w->manual;
+	w->manual = -1;
+	if (was < 0 || w->current < 0)
+		return;
+	/* the playlist's scene at the next draw's clock: when it is another one it slides in
+	 * from the right (cw_wall_draw drops the transition clock otherwise) */
+	w->slide_dir = 1;
+	w->trans_t0 = w->playlist.transition != CW_TRANSITION_NONE ? cw_mono_ms() / 1000 : 0;
+}
+
+void cw_wall_set_overlay(struct cw_wall *w, const struct cw_frame_overlay *ov)
+{
+	w->overlay = ov;
+	if (w->frame)
+		cw_frame_set_overlay(w->frame, ov);
 }

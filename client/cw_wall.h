@@ -36,3 +36,20 @@ bool cw_wall_animating(const struct cw_wall *wall);
 /* When (Unix s) the picture next changes without new data: a transition step, an
  * animation, the clock's next second, the next scene. 0: only when data arrives. */
 double cw_wall_next_change(struct cw_wall *wall, const struct cw_snapshot *snap, double now);
+
+/* Kiosk (cw_kiosk.h). Manual scene changes run on the monotonic clock (cw_mono_ms), so they
+ * also slide under a frozen scene clock. */
+/* The frame of the scene on screen (NULL before the first draw); it is replaced when the
+ * scene changes. */
+struct cw_frame *cw_wall_frame(struct cw_wall *wall);
+/* Holds the scene on screen: the playlist's rotation pauses until cw_wall_resume. */
+void cw_wall_hold(struct cw_wall *wall);
+bool cw_wall_held(const struct cw_wall *wall);
+/* Slides to the next (dir > 0, coming in from the right) or previous (dir < 0) scene of the
+ * playlist's scenes and holds it. False when there is no other scene. */
+bool cw_wall_step(struct cw_wall *wall, int dir);
+/* Back to the playlist; slides to its scene when that is another one. */
+void cw_wall_resume(struct cw_wall *wall);
+/* Draws ov over every frame of the wall, also those of scenes to come (NULL: none); ov must
+ * outlive the wall or be unset. */
+void cw_wall_set_overlay(struct cw_wall *wall, const struct cw_frame_overlay *ov);
