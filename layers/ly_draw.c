@@ -9,6 +9,7 @@
 #include <pango/pangocairo.h>
 
 #include "ly_mapint.h"
+#include "rd_i18n.h"
 
 /* ---- colors ---- */
 
@@ -423,7 +424,7 @@ static void text_finish(struct text *t)
 /* Logical size of text in pixels. */
 static void text_measure(struct text *t, const char *s, double *w, double *h)
 {
-	pango_layout_set_text(t->layout, s, -1);
+	pango_layout_set_text(t->layout, rd_tr(s), -1);
 	PangoRectangle ink, log;
 	pango_layout_get_pixel_extents(t->layout, &ink, &log);
 	*w = log.width;
@@ -433,7 +434,7 @@ static void text_measure(struct text *t, const char *s, double *w, double *h)
 static void text_draw(struct text *t, cairo_t *cr, const char *s, double x, double y, struct rd_color fg,
                       struct rd_color halo, double halo_w)
 {
-	pango_layout_set_text(t->layout, s, -1);
+	pango_layout_set_text(t->layout, rd_tr(s), -1);
 	cairo_move_to(cr, x, y);
 	pango_cairo_layout_path(cr, t->layout);
 	if (halo_w > 0 && halo.a > 0) {
@@ -508,7 +509,7 @@ static bool legends(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, st
 			set_color(cr, th->colors[RD_PANEL_BORDER], 1);
 			cairo_stroke(cr);
 			text_size(t, fs * 1.1);
-			pango_layout_set_text(t->layout, title, -1);
+			pango_layout_set_text(t->layout, rd_tr(title), -1);
 			set_color(cr, th->colors[RD_TEXT], 1);
 			cairo_move_to(cr, x0 + pad, by + pad);
 			pango_cairo_show_layout(cr, t->layout);
@@ -630,6 +631,26 @@ static void labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, str
 	free(c);
 }
 
+void ly_map_draw_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th)
+{
+	if (!m->nplaced)
+		return;
+	double halo = 2 * kscale(m);
+	double base_px = rd_theme_px(th, RD_SIZE_MAP_LABEL, m->canvas_h > 0 ? m->canvas_h : m->view.h);
+	struct text t;
+	text_init(&t, cr, th, base_px);
+	cairo_save(cr);
+	for (int i = 0; i < m->nplaced; i++) {
+		const struct placed *p = &m->placed[i];
+		const struct mlayer *ml = &m->ml[p->layer];
+		text_size(&t, ml->st.label_size > 0 ? ml->st.label_size * kscale(m) : base_px);
+		text_draw(&t, cr, p->text, p->box[0] + halo, p->box[1] + halo, th->colors[RD_MAP_LABEL],
+		          th->colors[RD_MAP_HALO], halo);
+	}
+	cairo_restore(cr);
+	text_finish(&t);
+}
+
 /* ---- passes ---- */
 
 bool ly_draw_static(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct rd_err *err)
@@ -679,6 +700,8 @@ bool ly_draw_static(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, st
 	labels(m, cr, th, &t, lbox, have_legend);
 	if (have_legend)
 		legends(m, cr, th, &t, true, lbox);
+	m->have_legend = have_legend;
+	memcpy(m->legend_box, lbox, sizeof lbox);
 	text_finish(&t);
 	cairo_restore(cr);
 	cairo_status_t st = cairo_status(cr);

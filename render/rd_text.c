@@ -1,8 +1,12 @@
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pango/pangocairo.h>
 
+#include "rd_i18n.h"
 #include "rd_text.h"
 
 static _Thread_local PangoContext *thread_context;
@@ -68,6 +72,96 @@ static PangoLayout *layout_new(cairo_t *cr, const char *utf8, const struct rd_te
 	return layout;
 }
 
+/* Kept layouts. Making a PangoLayout (itemizing, shaping with HarfBuzz) costs more than
+ * drawing it, and a wall draws the same strings frame after frame (a scrolling table's cells,
+ * a ticker's counts, labels of panels that redraw for one changing number). So each thread
+ * keeps the layouts it made, direct-mapped by a hash of everything they were made from, and
+ * hands the same layout back for the same text and settings. The layouts belong to the
+ * thread's Pango context, which pango_cairo_update_context keeps in step with each cairo_t
+ * (a layout re-shapes itself when the context changed), so what is drawn is what a new layout
+ * would draw. Borrowed: valid until the next call on this thread; never unref them. */
+enum { LAYOUT_SLOTS = 1024 };
+
+enum layout_mode { MODE_PLAIN, MODE_SINGLE, MODE_BOX };
+
+struct layout_slot {
+	uint64_t hash;
+	char *key; /* the settings and the text the layout was made from */
+	PangoLayout *layout;
+};
+
+static _Thread_local struct layout_slot *layout_slots;
+
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* A layout of utf8 in style st; MODE_BOX also with the width w, ellipsis, wrapping and
+ * alignment of rd_text_draw, MODE_SINGLE in single-paragraph mode. */
+static PangoLayout *layout_get(cairo_t *cr, const char *utf8, const struct rd_text_style *st,
+                               enum layout_mode mode, double w)
+{
+	/* every string drawn is looked up whole in the language table (rd_i18n.h): fixed UI text
+	 * and listed data labels are translated here; formats are translated before formatting */
+	const char *text = utf8 ? rd_tr(utf8) : "";
+	const char *family = st->family && *st->family ? st->family : "Noto Sans CJK SC";
+	int lines = st->max_lines > 1 ? st->max_lines : 1;
+	int align = mode == MODE_BOX ? (int)st->align : 0;
+	int width = mode == MODE_BOX ? (int)(w * PANGO_SCALE) : 0;
+	int size = (int)(st->px * PANGO_SCALE), spacing = (int)(st->letter_spacing * PANGO_SCALE);
+	int bold = st->bold, box_lines = mode == MODE_BOX ? lines : 0;
+	/* the key: exactly the values handed to Pango, then the family and the text */
+	char head[96];
+	int hn = snprintf(head, sizeof head, "%d|%d|%d|%d|%d|%d|%d|", (int)mode, size, bold, spacing,
+	                  width, box_lines, align);
+	size_t fl = strlen(family), tl = strlen(text);
+	size_t kn = (size_t)hn + fl + 1 + tl + 1;
+	uint64_t h = fnv(0xcbf29ce484222325ull, head, (size_t)hn);
+	h = fnv(h, family, fl + 1);
+	h = fnv(h, text, tl + 1);
+	if (!layout_slots) {
+		layout_slots = calloc(LAYOUT_SLOTS, sizeof *layout_slots);
+		if (!layout_slots)
+			abort();
+	}
+	struct layout_slot *slot = &layout_slots[h % LAYOUT_SLOTS];
+	if (slot->layout && slot->hash == h && strncmp(slot->key, head, (size_t)hn) == 0 &&
+	    strcmp(slot->key + hn, family) == 0 && strcmp(slot->key + hn + fl + 1, text) == 0) {
+		context_for(cr); /* the layout follows the context's changes */
+		return slot->layout;
+	}
+	PangoLayout *layout = layout_new(cr, text, st);
+	if (mode == MODE_BOX) {
+		pango_layout_set_width(layout, width);
+		pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
+		if (lines > 1) {
+			pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+			pango_layout_set_height(layout, -lines);
+		} else {
+			pango_layout_set_single_paragraph_mode(layout, TRUE);
+		}
+		pango_layout_set_alignment(layout, st->align == RD_ALIGN_CENTER  ? PANGO_ALIGN_CENTER
+		                                   : st->align == RD_ALIGN_RIGHT ? PANGO_ALIGN_RIGHT
+		                                                                 : PANGO_ALIGN_LEFT);
+	} else if (mode == MODE_SINGLE) {
+		pango_layout_set_single_paragraph_mode(layout, TRUE);
+	}
+	if (slot->layout)
+		g_object_unref(slot->layout);
+	char *key = realloc(slot->key, kn);
+	if (!key)
+		abort();
+	memcpy(key, head, (size_t)hn);
+	memcpy(key + hn, family, fl + 1);
+	memcpy(key + hn + fl + 1, text, tl + 1);
+	*slot = (struct layout_slot){.hash = h, .key = key, .layout = layout};
+	return layout;
+}
+
 static void set_color(cairo_t *cr, struct rd_color c)
 {
 	cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
@@ -78,19 +172,7 @@ double rd_text_draw(cairo_t *cr, const char *utf8, double x, double y, double w,
 {
 	if (w <= 0 || h <= 0)
 		return 0;
-	PangoLayout *layout = layout_new(cr, utf8, st);
-	int lines = st->max_lines > 1 ? st->max_lines : 1;
-	pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
-	pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
-	if (lines > 1) {
-		pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-		pango_layout_set_height(layout, -lines);
-	} else {
-		pango_layout_set_single_paragraph_mode(layout, TRUE);
-	}
-	pango_layout_set_alignment(layout, st->align == RD_ALIGN_CENTER  ? PANGO_ALIGN_CENTER
-	                                   : st->align == RD_ALIGN_RIGHT ? PANGO_ALIGN_RIGHT
-	                                                                 : PANGO_ALIGN_LEFT);
+	PangoLayout *layout = layout_get(cr, utf8, st, MODE_BOX, w);
 	PangoRectangle ink, logical;
 	pango_layout_get_pixel_extents(layout, &ink, &logical);
 	double ty = y;
@@ -103,29 +185,25 @@ double rd_text_draw(cairo_t *cr, const char *utf8, double x, double y, double w,
 	cairo_move_to(cr, x, ty);
 	pango_cairo_show_layout(cr, layout);
 	cairo_restore(cr);
-	g_object_unref(layout);
 	return logical.width < w ? logical.width : w;
 }
 
 void rd_text_size(cairo_t *cr, const char *utf8, const struct rd_text_style *st, double *w,
                   double *h)
 {
-	PangoLayout *layout = layout_new(cr, utf8, st);
+	PangoLayout *layout = layout_get(cr, utf8, st, MODE_PLAIN, 0);
 	PangoRectangle logical;
 	pango_layout_get_extents(layout, NULL, &logical);
 	if (w)
 		*w = logical.width / (double)PANGO_SCALE;
 	if (h)
 		*h = logical.height / (double)PANGO_SCALE;
-	g_object_unref(layout);
 }
 
 double rd_text_baseline(cairo_t *cr, const struct rd_text_style *st)
 {
-	PangoLayout *layout = layout_new(cr, "0", st);
-	double b = pango_layout_get_baseline(layout) / (double)PANGO_SCALE;
-	g_object_unref(layout);
-	return b;
+	PangoLayout *layout = layout_get(cr, "0", st, MODE_PLAIN, 0);
+	return pango_layout_get_baseline(layout) / (double)PANGO_SCALE;
 }
 
 static void at_baseline(cairo_t *cr, PangoLayout *layout, double x, double baseline)
@@ -137,24 +215,20 @@ static void at_baseline(cairo_t *cr, PangoLayout *layout, double x, double basel
 void rd_text_path(cairo_t *cr, const char *utf8, double x, double baseline,
                   const struct rd_text_style *st)
 {
-	PangoLayout *layout = layout_new(cr, utf8, st);
-	pango_layout_set_single_paragraph_mode(layout, TRUE);
+	PangoLayout *layout = layout_get(cr, utf8, st, MODE_SINGLE, 0);
 	at_baseline(cr, layout, x, baseline);
 	pango_cairo_layout_path(cr, layout);
-	g_object_unref(layout);
 }
 
 void rd_text_draw_at(cairo_t *cr, const char *utf8, double x, double baseline,
                      const struct rd_text_style *st)
 {
-	PangoLayout *layout = layout_new(cr, utf8, st);
-	pango_layout_set_single_paragraph_mode(layout, TRUE);
+	PangoLayout *layout = layout_get(cr, utf8, st, MODE_SINGLE, 0);
 	cairo_save(cr);
 	set_color(cr, st->color);
 	at_baseline(cr, layout, x, baseline);
 	pango_cairo_show_layout(cr, layout);
 	cairo_restore(cr);
-	g_object_unref(layout);
 }
 
 void rd_text_warm(const struct rd_theme *theme)

@@ -1,6 +1,8 @@
 /* The config file, the token file, check-config, and the snapshot's freshness helpers. */
 #include "cw_config.h"
 #include "cw_feed.h"
+#include "cw_i18n.h"
+#include "rd_i18n.h"
 #include "feedlib.h"
 
 static char dir[512];
@@ -62,6 +64,7 @@ Test(config, errors_name_the_file_and_the_key)
 	    {"{\"timeout\": \"5\"}", "c.json: timeout: expected"},
 	    {"{\"timeout\": 5,}", "c.json: JSON error"},
 	    {"[]", "c.json: the config must be a JSON object"},
+	    {"{\"language\": \"fr\"}", "c.json: language: \"fr\" is not zh or en"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *p = file("c.json", cases[i].text);
@@ -204,4 +207,21 @@ Test(stale, fixtures_load_every_source_through_the_feed_decoders)
 	const struct pr_alert *a = cw_snapshot_alert(s, s->alerts[0].id);
 	cr_assert_eq(a, &s->alerts[0]);
 	cw_snapshot_unref(s);
+}
+
+Test(config, the_language_file_ships_whole_and_loads)
+{
+	struct rd_err err;
+	cr_assert(cw_i18n_use("en", &err), "%s", err.msg);
+	cr_assert_str_eq(rd_tr("本地数据"), "Local data");
+	cr_assert_str_eq(rd_tr("瑶海区"), "Yaohai");
+	cr_assert(rd_i18n_western());
+	cr_assert(cw_i18n_use("zh", &err));
+	cr_assert_str_eq(rd_tr("本地数据"), "本地数据");
+	cr_assert_not(cw_i18n_use("fr", &err));
+	cr_assert(strstr(err.msg, "\"fr\""), "%s", err.msg);
+	const char *p = file("c.json", "{\"language\": \"en\"}");
+	struct cw_config c;
+	cr_assert(cw_config_load(p, &c, &err), "%s", err.msg);
+	cr_assert_str_eq(c.language, "en");
 }
