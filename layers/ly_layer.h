@@ -51,7 +51,8 @@ void ly_load_opts_default(struct ly_load_opts *opts);
 
 /* path names the .shp (the extension may be omitted). opts may be NULL. Returns NULL with
  * err set ("FILE: reason") when the layer cannot be used; otherwise the layer, possibly with
- * skipped features listed by ly_layer_message(). */
+ * skipped features listed by ly_layer_message(). ly_layer_load_hooks (ly_hooks.h) does the
+ * same through Shapelib's I/O hooks, e.g. from memory. */
 struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts, struct rd_err *err);
 void ly_layer_free(struct ly_layer *layer);
 

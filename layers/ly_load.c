@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -9,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include <shapefil.h>
 
+#include "ly_hooks.h"
 #include "ly_internal.h"
 
 /* ---- small helpers ---------------------------------------------------------------- */
@@ -96,40 +97,69 @@ static char *sibling(const char *base, const char *ext)
 	return s;
 }
 
+/* All file access goes through Shapelib's hooks (ly_hooks.h), so a layer can be read from
+ * memory exactly as from disk. */
+static bool io_exists(const SAHooks *io, const char *path)
+{
+	SAFile f = io->FOpen(path, "rb");
+	if (!f)
+		return false;
+	io->FClose(f);
+	return true;
+}
+
 /* base + ".shp" or ".SHP", whichever exists (ext given lower-case). */
-static char *sibling_any(const char *base, const char *ext)
+static char *sibling_any(const SAHooks *io, const char *base, const char *ext)
 {
 	char *s = sibling(base, ext);
-	struct stat st;
-	if (stat(s, &st) == 0)
+	if (io_exists(io, s))
 		return s;
 	size_t n = strlen(base);
 	for (size_t i = n; s[i]; i++)
 		s[i] = (char)toupper((unsigned char)s[i]);
-	if (stat(s, &st) == 0)
+	if (io_exists(io, s))
 		return s;
 	free(s);
 	return sibling(base, ext);
 }
 
-static long long file_size(const char *path)
+/* Size of an open file (position left at the end), -1 if unknown. */
+static long long io_size(const SAHooks *io, SAFile f)
 {
-	struct stat st;
-	if (stat(path, &st) != 0)
+	if (io->FSeek(f, 0, SEEK_END) != 0)
 		return -1;
-	return (long long)st.st_size;
+	SAOffset n = io->FTell(f);
+	return n > (SAOffset)LLONG_MAX ? -1 : (long long)n;
 }
 
-static char *read_small_file(const char *path, size_t cap)
+/* -1 with errno set (0 when the hooks did not say) when the file cannot be opened. */
+static long long file_size(const SAHooks *io, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	errno = 0;
+	SAFile f = io->FOpen(path, "rb");
+	if (!f)
+		return -1;
+	long long n = io_size(io, f);
+	io->FClose(f);
+	return n;
+}
+
+static char *read_small_file(const SAHooks *io, const char *path, size_t cap)
+{
+	SAFile f = io->FOpen(path, "rb");
 	if (!f)
 		return NULL;
 	char *buf = ly_xmalloc(cap + 1);
-	size_t n = fread(buf, 1, cap, f);
-	fclose(f);
-	buf[n] = 0;
+	size_t n = (size_t)io->FRead(buf, 1, cap, f);
+	io->FClose(f);
+	buf[n < cap ? n : cap] = 0;
 	return buf;
+}
+
+/* Reads n bytes at off; false when they are not all there. */
+static bool io_read_at(const SAHooks *io, SAFile f, long long off, void *buf, size_t n)
+{
+	return off >= 0 && io->FSeek(f, (SAOffset)off, SEEK_SET) == 0 && io->FRead(buf, 1, n, f) == n;
 }
 
 static uint32_t be32(const unsigned char *p)
@@ -500,7 +530,8 @@ struct loader {
 	const struct ly_load_opts *o;
 	SHPHandle shp;
 	DBFHandle dbf;
-	FILE *shpf;
+	const SAHooks *io;
+	SAFile shpf;
 	long long shp_size;
 	int nshx, nrec_dbf, dbf_usable;
 	int shp_type;
@@ -549,7 +580,7 @@ static const char *check_shx_entry(struct loader *L, int i)
 		return why;
 	}
 	unsigned char h[8];
-	if (fseek(L->shpf, (long)off, SEEK_SET) != 0 || fread(h, 1, 8, L->shpf) != 8) {
+	if (!io_read_at(L->io, L->shpf, off, h, 8)) {
 		snprintf(why, sizeof why, "cannot read record header at offset %u", off);
 		return why;
 	}
@@ -712,18 +743,32 @@ static void finish_loader(struct loader *L)
 	if (L->dbf)
 		DBFClose(L->dbf);
 	if (L->shpf)
-		fclose(L->shpf);
+		L->io->FClose(L->shpf);
 	decoder_close(&L->dec);
 }
 
 struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts, struct rd_err *err)
 {
+	return ly_layer_load_hooks(path, NULL, opts, err);
+}
+
+struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, const struct ly_load_opts *opts,
+                                     struct rd_err *err)
+{
+	/* Shapelib, with its messages captured. */
+	SAHooks hooks;
+	if (io_hooks)
+		hooks = *io_hooks;
+	else
+		SASetupDefaultHooks(&hooks);
+	hooks.Error = hook_error;
+	const SAHooks *io = &hooks;
 	struct ly_load_opts defopts;
 	if (!opts) {
 		ly_load_opts_default(&defopts);
 		opts = &defopts;
 	}
-	struct loader L = {.o = opts, .dec = {.cd = (iconv_t)-1}};
+	struct loader L = {.o = opts, .io = io, .dec = {.cd = (iconv_t)-1}};
 	struct ly_layer *l = ly_xcalloc(1, sizeof *l);
 	L.l = l;
 	l->max_msg = opts->max_messages > 0 ? opts->max_messages : 200;
@@ -734,9 +779,9 @@ struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts
 	if (plen > 4 && (!strcasecmp(path + plen - 4, ".shp") || !strcasecmp(path + plen - 4, ".shx") ||
 	                 !strcasecmp(path + plen - 4, ".dbf")))
 		base[plen - 4] = 0;
-	char *shp_path = sibling_any(base, ".shp"), *shx_path = sibling_any(base, ".shx");
-	char *dbf_path = sibling_any(base, ".dbf"), *prj_path = sibling_any(base, ".prj");
-	char *cpg_path = sibling_any(base, ".cpg");
+	char *shp_path = sibling_any(io, base, ".shp"), *shx_path = sibling_any(io, base, ".shx");
+	char *dbf_path = sibling_any(io, base, ".dbf"), *prj_path = sibling_any(io, base, ".prj");
+	char *cpg_path = sibling_any(io, base, ".cpg");
 	l->path = ly_xstrdup(shp_path);
 	const char *slash = strrchr(base, '/');
 	l->name = ly_xstrdup(slash ? slash + 1 : base);
@@ -744,9 +789,11 @@ struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts
 	bool ok = false;
 
 	/* Files and sizes. */
-	L.shp_size = file_size(shp_path);
+	errno = 0;
+	L.shpf = io->FOpen(shp_path, "rb");
+	L.shp_size = L.shpf ? io_size(io, L.shpf) : -1;
 	if (L.shp_size < 0) {
-		rd_err_set(err, "%s: cannot open: %s", shp_path, strerror(errno));
+		rd_err_set(err, "%s: cannot open: %s", shp_path, errno ? strerror(errno) : "no such file");
 		goto out;
 	}
 	if ((unsigned long long)L.shp_size > opts->max_file_bytes) {
@@ -757,13 +804,12 @@ struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts
 		rd_err_set(err, "%s: not a shapefile (%lld bytes, shorter than the 100-byte header)", shp_path, L.shp_size);
 		goto out;
 	}
-	if (file_size(shx_path) < 0) {
+	if (file_size(io, shx_path) < 0) {
 		rd_err_set(err, "%s: missing its index %s", shp_path, shx_path);
 		goto out;
 	}
-	L.shpf = fopen(shp_path, "rb");
 	unsigned char hdr[100];
-	if (!L.shpf || fread(hdr, 1, 100, L.shpf) != 100) {
+	if (!io_read_at(io, L.shpf, 0, hdr, 100)) {
 		rd_err_set(err, "%s: cannot read the header", shp_path);
 		goto out;
 	}
@@ -784,7 +830,7 @@ struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts
 	}
 
 	/* Coordinate system. */
-	char *prj = read_small_file(prj_path, 65536);
+	char *prj = read_small_file(io, prj_path, 65536);
 	if (prj) {
 		bool prj_ok = parse_prj(prj_path, prj, &l->crs, err);
 		free(prj);
@@ -807,10 +853,6 @@ struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts
 		}
 	}
 
-	/* Shapelib, with its messages captured. */
-	SAHooks hooks;
-	SASetupDefaultHooks(&hooks);
-	hooks.Error = hook_error;
 	shapelib_msg[0] = 0;
 	L.shp = SHPOpenLL(shp_path, "rb", &hooks);
 	if (!L.shp) {
@@ -818,7 +860,7 @@ struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts
 		goto out;
 	}
 	SHPGetInfo(L.shp, &L.nshx, NULL, NULL, NULL);
-	long long shx_size = file_size(shx_path);
+	long long shx_size = file_size(io, shx_path);
 	if (shx_size >= 100 && (shx_size - 100) / 8 != L.nshx)
 		addmsg(l, ".shx has %lld bytes for %lld records but its header says %d", shx_size, (shx_size - 100) / 8,
 		       L.nshx);
@@ -827,7 +869,7 @@ struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts
 	int nwalk = 0;
 	for (long long off = 100; off + 8 <= L.shp_size && nwalk <= L.nshx + 1;) {
 		unsigned char rh[8];
-		if (fseek(L.shpf, (long)off, SEEK_SET) != 0 || fread(rh, 1, 8, L.shpf) != 8)
+		if (!io_read_at(io, L.shpf, off, rh, 8))
 			break;
 		long long len = (long long)be32(rh + 4) * 2;
 		if (off + 8 + len > L.shp_size)
@@ -839,7 +881,7 @@ struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts
 		addmsg(l, "record counts differ: .shx lists %d, .shp holds %d complete records", L.nshx, nwalk);
 
 	/* Attributes. */
-	long long dbf_size = file_size(dbf_path);
+	long long dbf_size = file_size(io, dbf_path);
 	if (dbf_size < 0) {
 		addmsg(l, "missing %s: features have no attributes", dbf_path);
 	} else if ((unsigned long long)dbf_size > opts->max_file_bytes) {
@@ -876,7 +918,7 @@ struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts
 			l->field_names[f] = ly_xstrdup(nm);
 		}
 		/* Encoding: option, .cpg, language driver, then sniffing. */
-		char *cpg = opts->encoding ? ly_xstrdup(opts->encoding) : read_small_file(cpg_path, 64);
+		char *cpg = opts->encoding ? ly_xstrdup(opts->encoding) : read_small_file(io, cpg_path, 64);
 		if (cpg)
 			trim(cpg);
 		if (cpg && *cpg) {
