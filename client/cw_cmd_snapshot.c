@@ -9,7 +9,8 @@
 static const char usage[] =
     "usage: cbwall snapshot [--scene NAME|FILE | --playlist NAME|FILE] [--size WxH]\n"
     "                       [--clock ISO8601]\n"
-    "                       [--feed URL] [--theme NAME|FILE] [--viewport X,Y,W,H --canvas W,H]\n"
+    "                       [--feed URL] [--theme NAME|FILE] [--lang zh|en]\n"
+    "                       [--viewport X,Y,W,H --canvas W,H [--bezel PX]]\n"
     "                       -o OUT.png\n"
     "Renders one frame with no display. Same inputs, same pixels.\n"
     "  --scene   scene name (config/scenes/NAME.json) or file; default city\n"
@@ -19,7 +20,9 @@ static const char usage[] =
     "  --feed    file:///DIR of fixture JSON (docs/feed.md); default the demo fixtures\n"
     "  --theme   dark, high-contrast, or a theme file; default dark\n"
     "  --viewport X,Y,W,H --canvas W,H\n"
-    "            one tile of a wall driven by several PCs: the part X,Y,W,H of a W x H canvas\n";
+    "            one tile of a wall driven by several PCs: the part X,Y,W,H of a W x H canvas\n"
+    "  --bezel   pixels hidden behind the frame between two screens of that wall\n"
+    "  --lang    the language of the screens (config/i18n/LANG.json); default the config's\n";
 
 int cw_cmd_snapshot(int argc, char **argv)
 {

@@ -41,6 +41,7 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 	    {"frames", required_argument, NULL, 'n'},  {"fullscreen", no_argument, NULL, 'F'},
 	    {"display", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},
 	    {"viewport", required_argument, NULL, 'V'}, {"canvas", required_argument, NULL, 'C'},
+	    {"bezel", required_argument, NULL, 'z'},
 	    {"backend", required_argument, NULL, 'B'}, {"config", required_argument, NULL, 'G'},
 	    {"token-file", required_argument, NULL, 'T'},
 	    {"playlist", required_argument, NULL, 'P'}, {"mode", required_argument, NULL, 'M'},
@@ -115,6 +116,17 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 			}
 			o->tiled = true;
 			break;
+		case 'z': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 0 || v > 2000) {
+				fprintf(stderr, "cbwall %s: --bezel %s: expected pixels, 0..2000\n", argv[0],
+				        optarg);
+				return false;
+			}
+			o->bezel = (int)v;
+			break;
+		}
 		case 'C':
 			if (sscanf(optarg, "%d,%d", &o->canvas_w, &o->canvas_h) != 2 &&
 			    !cw_parse_size(optarg, &o->canvas_w, &o->canvas_h)) {
@@ -150,6 +162,10 @@ bool cw_opts_parse(int argc, char **argv, const char *usage, struct cw_opts *o, 
 	if (o->span && o->display_given) {
 		fprintf(stderr, "cbwall %s: --span covers every display; leave out --display\n%s",
 		        argv[0], usage);
+		return false;
+	}
+	if (o->bezel && !o->tiled) {
+		fprintf(stderr, "cbwall %s: --bezel needs --viewport X,Y,W,H\n%s", argv[0], usage);
 		return false;
 	}
 	if (o->canvas_w && !o->tiled) {
@@ -229,6 +245,17 @@ bool cw_opts_view(const struct cw_opts *o, int w, int h, struct cw_view *view, s
 	if (o->vx + o->vw > cw || o->vy + o->vh > ch)
 		return rd_err_set(err, "--viewport %d,%d,%d,%d lies outside the %dx%d canvas", o->vx,
 		                  o->vy, o->vw, o->vh, cw, ch);
+	if (o->bezel) {
+		/* The picture runs on behind the screens' frames: each screen of the grid is moved
+		 * on by a bezel per screen before it, and the canvas grows by the frames between. */
+		if (cw % o->vw || ch % o->vh || o->vx % o->vw || o->vy % o->vh)
+			return rd_err_set(err, "--bezel: the canvas %dx%d must be a grid of %dx%d screens "
+			                  "and --viewport one of them", cw, ch, o->vw, o->vh);
+		int cols = cw / o->vw, rows = ch / o->vh, col = o->vx / o->vw, row = o->vy / o->vh;
+		*view = (struct cw_view){cw + (cols - 1) * o->bezel, ch + (rows - 1) * o->bezel,
+		                         o->vx + col * o->bezel, o->vy + row * o->bezel, o->vw, o->vh};
+		return true;
+	}
 	*view = (struct cw_view){cw, ch, o->vx, o->vy, o->vw, o->vh};
 	return true;
 }

@@ -39,6 +39,8 @@ struct cw_opts {
 	bool tiled;              /* --viewport given: draw one tile of a larger canvas */
 	int canvas_w, canvas_h;  /* --canvas W,H: the whole wall; default the output size */
 	int vx, vy, vw, vh;      /* --viewport X,Y,W,H: the part of the canvas this output shows */
+	int bezel;               /* --bezel PX: the frames between the wall's screens hide this
+	                            many pixels of the picture (cw_opts_view) */
 };
 
 /* What the options name, loaded: the playlist (one scene with --scene), the theme and the

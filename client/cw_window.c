@@ -103,7 +103,7 @@ static const char usage[] =
     "              [--scene NAME|FILE | --playlist NAME|FILE] [--theme NAME|FILE] [--feed URL]\n"
     "              [--size WxH]\n"
     "              [--fullscreen] [--display N | --span] [--clock ISO8601 [--freeze-clock]]\n"
-    "              [--viewport X,Y,W,H --canvas W,H]\n"
+    "              [--viewport X,Y,W,H --canvas W,H [--bezel PX]] [--lang zh|en]\n"
     "              [--backend URL] [--config FILE] [--token-file FILE]\n"
     "Opens the wall in a window, showing the scenes of the default playlist\n"
     "(config/playlists/default.json) or the one --scene. Modes (docs/modes.md):\n"

@@ -4,6 +4,7 @@
  * tests/update-goldens and review the pictures before committing them. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include <criterion/criterion.h>
@@ -11,6 +12,7 @@
 
 #include "cw_frame.h"
 #include "cw_i18n.h"
+#include "cw_opts.h"
 #include "cw_present.h"
 #include "cw_scene.h"
 #include "cw_snapshot.h"
@@ -231,6 +233,65 @@ Test(golden, four_tiles_equal_the_whole_canvas, .timeout = 120)
 		cw_frame_free(tile);
 	}
 	cw_presenter_free(wp);
+	cw_frame_free(whole);
+	cw_snapshot_unref(snap);
+}
+
+Test(golden, bezel_tiles_show_the_picture_behind_the_frames_hidden, .timeout = 120)
+{
+	/* Two 960x540 screens side by side with 40 px of frame between them: the right screen
+	 * starts 40 px further into a canvas 40 px wider, so a line across the seam stays
+	 * straight. Each tile must be that part of the wider canvas. */
+	struct cw_opts o = {.tiled = true, .canvas_w = 1920, .canvas_h = 540, .vw = 960, .vh = 540,
+	                    .bezel = 40};
+	struct rd_err err;
+	struct cw_view left, right;
+	cr_assert(cw_opts_view(&o, 960, 540, &left, &err), "%s", err.msg);
+	o.vx = 960;
+	cr_assert(cw_opts_view(&o, 960, 540, &right, &err), "%s", err.msg);
+	cr_assert_eq(left.canvas_w, 1960);
+	cr_assert_eq(left.x, 0);
+	cr_assert_eq(right.x, 1000);
+	o.vx = 500;
+	cr_assert_not(cw_opts_view(&o, 960, 540, &right, &err), "a viewport between screens");
+	cr_assert(strstr(err.msg, "--bezel"), "%s", err.msg);
+	o.vx = 960;
+	cw_opts_view(&o, 960, 540, &right, &err);
+
+	struct rd_theme theme;
+	struct cw_scene scene;
+	char feed[4096];
+	int64_t now;
+	int offset;
+	pr_time_parse(clock_iso, &now, &offset);
+	cr_assert(cw_theme_load("dark", &theme, &err));
+	cr_assert(cw_scene_load("city", &scene, &err));
+	cr_assert(cw_feed_default_url(feed, sizeof feed, &err));
+	struct cw_snapshot *snap = cw_feed_read(feed, now, &err);
+	struct cw_view whole_v = {1960, 540, 0, 0, 1960, 540};
+	struct cw_frame *whole = cw_frame_new(&scene, &theme, whole_v, offset);
+	struct cw_presenter *wp = cw_present_image_new(1960, 540);
+	struct rd_damage d;
+	rd_damage_init(&d, 1960, 540);
+	cr_assert(cw_frame_draw(whole, wp->ops->target(wp), snap, now, &d, &err), "%s", err.msg);
+	struct cw_frame *tile = cw_frame_new(&scene, &theme, right, offset);
+	struct cw_presenter *tp = cw_present_image_new(960, 540);
+	rd_damage_init(&d, 960, 540);
+	cr_assert(cw_frame_draw(tile, tp->ops->target(tp), snap, now, &d, &err), "%s", err.msg);
+	cairo_surface_t *crop = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 960, 540);
+	cairo_t *cr = cairo_create(crop);
+	cairo_set_source_surface(cr, wp->ops->target(wp), -1000, 0);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	struct rd_diff diff;
+	cr_assert(rd_image_diff(crop, tp->ops->target(tp), &diff, NULL, &err));
+	cr_assert(rd_diff_within(&diff, (struct rd_tolerance){8, 500}, 960, 540),
+	          "%ld pixels differ, first at (%d,%d)", diff.changed, diff.first_x, diff.first_y);
+	cairo_surface_destroy(crop);
+	cw_presenter_free(tp);
+	cw_presenter_free(wp);
+	cw_frame_free(tile);
 	cw_frame_free(whole);
 	cw_snapshot_unref(snap);
 }
