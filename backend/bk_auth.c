@@ -127,6 +127,13 @@ bool bk_auth_enabled(const struct bk_auth *a)
 	return a->enabled;
 }
 
+void bk_auth_roles(const struct bk_auth *a, size_t counts[4])
+{
+	memset(counts, 0, 4 * sizeof *counts);
+	for (size_t i = 0; a && i < a->count; i++)
+		counts[a->e[i].role]++;
+}
+
 size_t bk_auth_count(const struct bk_auth *a)
 {
 	return a->count;

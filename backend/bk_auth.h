@@ -17,6 +17,8 @@ struct bk_auth *bk_auth_load(const char *path, struct pr_err *err);
 void bk_auth_free(struct bk_auth *a);
 bool bk_auth_enabled(const struct bk_auth *a);
 size_t bk_auth_count(const struct bk_auth *a);
+/* How many tokens each role has, indexed by enum bk_role (counts[BK_ROLE_NONE] is 0). */
+void bk_auth_roles(const struct bk_auth *a, size_t counts[4]);
 /* The role of token (len bytes), BK_ROLE_NONE when unknown; name (64 bytes) gets its name. */
 enum bk_role bk_auth_check(const struct bk_auth *a, const char *token, size_t len, char name[64]);
 const char *bk_role_name(enum bk_role r);

@@ -2,6 +2,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,21 @@ struct req {
 	struct bk_op op;
 };
 
+/* A TCP connection, for the request deadline: while a request is still arriving (`reading`),
+ * it must be complete within request_timeout_s of `since` (the connection's start or the end
+ * of its previous answer), or the timer thread shuts the socket down. libmicrohttpd's own
+ * timeout is an idle timeout that every received byte restarts, so on its own it never cuts a
+ * client that sends a header byte a second. */
+struct sock {
+	struct MHD_Connection *conn;
+	int fd;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	int64_t since;
+	bool reading, cut;
+	struct sock *prev, *next;
+};
+
 struct bk_http {
 	struct bk_core *core;
 	const struct bk_auth *auth;
@@ -51,6 +67,9 @@ struct bk_http {
 	_Atomic bool draining;
 	_Atomic long inflight;
 	pthread_key_t tkey;
+	pthread_mutex_t slock; /* socks */
+	struct sock *socks;
+	_Atomic unsigned long cut; /* connections cut by the request deadline */
 };
 
 static int64_t now_ms(void)
@@ -254,6 +273,85 @@ static void on_alerts(void *ctx)
 	resume_all(ctx, false);
 }
 
+/* Shuts down the socket of every connection whose request is overdue. Under slock, which
+ * on_connection takes before the socket is closed, so fd is still this connection's; the peer
+ * address is compared as well, to be sure. */
+static void reap_slow(struct bk_http *h)
+{
+	if (h->opts.request_timeout_s <= 0)
+		return;
+	int64_t limit = now_ms() - (int64_t)h->opts.request_timeout_s * 1000;
+	pthread_mutex_lock(&h->slock);
+	for (struct sock *s = h->socks; s; s = s->next) {
+		if (!s->reading || s->cut || s->since > limit)
+			continue;
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof peer;
+		if (getpeername(s->fd, (struct sockaddr *)&peer, &len) == 0 && len == s->peer_len &&
+		    memcmp(&peer, &s->peer, len) == 0) {
+			shutdown(s->fd, SHUT_RDWR);
+			atomic_fetch_add(&h->cut, 1);
+		}
+		s->cut = true;
+	}
+	pthread_mutex_unlock(&h->slock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct bk_http *h = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct sock *s = calloc(1, sizeof *s);
+		if (!s)
+			abort();
+		s->conn = conn;
+		s->since = now_ms();
+		s->reading = true;
+		const union MHD_ConnectionInfo *fi =
+		        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		s->fd = fi ? fi->connect_fd : -1;
+		s->peer_len = sizeof s->peer;
+		if (s->fd < 0 || getpeername(s->fd, (struct sockaddr *)&s->peer, &s->peer_len) != 0)
+			s->cut = true; /* cannot check it: leave it to the idle timeout */
+		pthread_mutex_lock(&h->slock);
+		s->next = h->socks;
+		if (h->socks)
+			h->socks->prev = s;
+		h->socks = s;
+		pthread_mutex_unlock(&h->slock);
+		*ctx = s;
+		return;
+	}
+	struct sock *s = *ctx;
+	if (!s)
+		return;
+	pthread_mutex_lock(&h->slock);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		h->socks = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	pthread_mutex_unlock(&h->slock);
+	free(s);
+	*ctx = NULL;
+}
+
+/* reading: a request is arriving (false once it is all here; true again after the answer). */
+static void sock_reading(struct bk_http *h, struct MHD_Connection *conn, bool reading)
+{
+	const union MHD_ConnectionInfo *ci =
+	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct sock *s = ci ? ci->socket_context : NULL;
+	if (!s)
+		return;
+	pthread_mutex_lock(&h->slock);
+	s->reading = reading;
+	s->since = now_ms();
+	pthread_mutex_unlock(&h->slock);
+}
+
 static void *timer_main(void *arg)
 {
 	struct bk_http *h = arg;
@@ -269,6 +367,7 @@ static void *timer_main(void *arg)
 		pthread_cond_timedwait(&h->tcond, &h->tlock, &ts);
 		pthread_mutex_unlock(&h->tlock);
 		resume_all(h, !atomic_load(&h->draining));
+		reap_slow(h);
 		pthread_mutex_lock(&h->tlock);
 	}
 	pthread_mutex_unlock(&h->tlock);
@@ -517,6 +616,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		return MHD_YES;
 	}
 	/* The whole request is here (or we were resumed). */
+	if (r->state == ST_NEW)
+		sock_reading(h, conn, false);
 	if (r->state == ST_OP) {
 		if (!r->op_done)
 			return MHD_YES;
@@ -612,10 +713,10 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct bk_http *h = cls;
 	struct req *r = *con_cls;
-	(void)conn;
 	(void)toe;
 	if (!r)
 		return;
+	sock_reading(h, conn, true);
 	pthread_mutex_lock(&h->wlock);
 	waiter_remove_locked(h, r);
 	pthread_mutex_unlock(&h->wlock);
@@ -647,6 +748,12 @@ static bool parse_listen(const char *s, struct sockaddr_in *sa, struct pr_err *e
 	return true;
 }
 
+bool bk_http_listen_check(const char *listen, struct pr_err *err)
+{
+	struct sockaddr_in sa;
+	return parse_listen(listen, &sa, err);
+}
+
 struct bk_http *bk_http_start(struct bk_core *core, const struct bk_auth *auth,
                               const struct bk_http_opts *opts, struct pr_err *err)
 {
@@ -663,18 +770,44 @@ struct bk_http *bk_http_start(struct bk_core *core, const struct bk_auth *auth,
 	pthread_mutex_init(&h->wlock, NULL);
 	pthread_mutex_init(&h->tlock, NULL);
 	pthread_cond_init(&h->tcond, NULL);
+	pthread_mutex_init(&h->slock, NULL);
 	pthread_key_create(&h->tkey, tcache_free);
-	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	                                MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO,
-	                        0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR, &sa,
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+	                 MHD_USE_TURBO;
+	struct MHD_OptionItem tls[4] = {{MHD_OPTION_END, 0, NULL}};
+	if ((opts->tls_cert != NULL) != (opts->tls_key != NULL)) {
+		pr_err_set(err, "tls_cert and tls_key go together: give both or neither");
+		bk_http_free(h);
+		return NULL;
+	}
+	if (opts->tls_cert) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			pr_err_set(err, "this libmicrohttpd was built without TLS: cannot serve HTTPS");
+			bk_http_free(h);
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+		tls[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)opts->tls_cert};
+		tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)opts->tls_key};
+		/* GnuTLS's defaults without SSL 3.0, TLS 1.0 and 1.1 */
+		tls[2] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+		                                 (void *)"NORMAL:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1"};
+	}
+	h->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR, &sa,
+	                        MHD_OPTION_ARRAY, tls, MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opts->conn_timeout_s,
 	                        MHD_OPTION_CONNECTION_LIMIT, 8192u, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 	                        1024u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)8192,
 	                        MHD_OPTION_NOTIFY_COMPLETED, completed, h, MHD_OPTION_END);
 	if (!h->d) {
-		pr_err_set(err, "cannot listen on %s (in use, or not an address of this machine)",
-		           opts->listen);
+		if (opts->tls_cert)
+			pr_err_set(err, "cannot listen on %s (in use, not an address of this machine, "
+			                "or the TLS certificate and key are not PEM of one key pair)",
+			           opts->listen);
+		else
+			pr_err_set(err, "cannot listen on %s (in use, or not an address of this machine)",
+			           opts->listen);
 		bk_http_free(h);
 		return NULL;
 	}
@@ -722,6 +855,7 @@ void bk_http_free(struct bk_http *h)
 			close(h->quiesced);
 	}
 	pthread_key_delete(h->tkey);
+	pthread_mutex_destroy(&h->slock);
 	pthread_mutex_destroy(&h->wlock);
 	pthread_mutex_destroy(&h->tlock);
 	pthread_cond_destroy(&h->tcond);

@@ -1,5 +1,6 @@
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bk_sim.h"
@@ -175,6 +176,83 @@ static double gdp_ytd(int64_t t)
 	return total * (double)(day - jan1 + 1) / 365.0;
 }
 
+/* Day of the year as a fraction 0..1 (local time; 365-day years, as gdp_ytd). */
+static double year_frac(int64_t t)
+{
+	int64_t day = (t + BK_TZ_OFFSET_MIN * 60) / 86400, jan1 = 20454;
+	while (day < jan1)
+		jan1 -= 365;
+	while (day >= jan1 + 365)
+		jan1 += 365;
+	return ((double)(day - jan1) + local_hour(t) / 24) / 365.0;
+}
+
+/* Sensing devices online (台): some 48,600 installed, growing by about 9 a day, 98.5-99.8 %
+ * online, with dips when a batch goes offline for maintenance. */
+static double sensors_at(uint64_t seed, int64_t t)
+{
+	double installed = 48600 + 9 * (double)(t - 1795415400) / 86400;
+	double online = 0.9915 + 0.0035 * smooth(seed, 80, t, 6 * 3600) +
+	                0.0015 * smooth(seed, 81, t, 1800);
+	return round(installed * online);
+}
+
+/* The city's electric load (万千瓦): a daily curve with a morning, an afternoon and an
+ * evening peak, higher in summer (air conditioning) and a little in winter, lower at
+ * weekends. A November afternoon is about 950. */
+static double power_at(uint64_t seed, int64_t t)
+{
+	double h = local_hour(t), y = year_frac(t);
+	double shape = 0.60 - 0.04 * exp(-(h - 4) * (h - 4) / 4) +
+	               0.30 * exp(-(h - 10.5) * (h - 10.5) / 6) +
+	               0.26 * exp(-(h - 15.5) * (h - 15.5) / 8) +
+	               0.36 * exp(-(h - 19.8) * (h - 19.8) / 5);
+	double season = 1 + 0.38 * exp(-pow((y - 0.58) / 0.07, 2)) +
+	                0.15 * (exp(-pow((y - 0.04) / 0.08, 2)) + exp(-pow((y - 1.04) / 0.08, 2)));
+	int64_t dow = ((local_midnight(t) + BK_TZ_OFFSET_MIN * 60) / 86400 + 4) % 7; /* 0 Sunday */
+	double week = dow == 0 || dow == 6 ? 0.93 : 1.0;
+	return 1100 * shape * season * week * (1 + 0.025 * smooth(seed, 82, t, 3 * 3600));
+}
+
+/* The level of 巢湖 (m): about 8.4 in winter, 9.3 at the end of July, drifting over days. */
+static double water_at(uint64_t seed, int64_t t)
+{
+	double y = year_frac(t);
+	return 8.85 + 0.45 * cos(2 * M_PI * (y - 0.57)) + 0.12 * smooth(seed, 83, t, 5 * 86400) +
+	       0.01 * smooth(seed, 84, t, 3 * 3600);
+}
+
+/* The grid's events of a time window, reduced to what the KPIs need: when each was reported,
+ * when each of its steps ends (its fate is fixed when it is reported) and the steps' limits,
+ * in seconds after the report. */
+struct ev_fate {
+	int64_t reported;
+	int32_t end[PR_EVENT_STEPS - 1], limit[PR_EVENT_STEPS - 1];
+};
+
+struct ev_window {
+	size_t n;
+	struct ev_fate *v;
+};
+
+static void ev_window_init(struct ev_window *w, uint64_t seed, int64_t from, int64_t to);
+/* Events reported since local midnight of t, up to t. */
+static double ev_today(const struct ev_window *w, int64_t t);
+/* Of the events reported in the 24 hours before t that are closed or overdue at t, the
+ * percentage closed (events still inside their time limits do not count yet). */
+static double ev_closure(const struct ev_window *w, int64_t t);
+/* Hours from report to close of the events closed in the 24 hours before t. */
+static double ev_handle_hours(const struct ev_window *w, int64_t t);
+
+static void ev_history(struct pr_metric *m, const struct ev_window *w, int64_t t,
+                       double (*f)(const struct ev_window *, int64_t))
+{
+	double p = pow(10, m->decimals);
+	m->history_len = 24;
+	for (int i = 0; i < 24; i++)
+		m->history[i] = round(f(w, t - (int64_t)(23 - i) * 3600) * p) / p;
+}
+
 void bk_sim_metrics(uint64_t seed, int64_t t, const struct bk_live *live, struct pr_metrics *m)
 {
 	memset(m, 0, sizeof *m);
@@ -233,6 +311,37 @@ void bk_sim_metrics(uint64_t seed, int64_t t, const struct bk_live *live, struct
 	double gdp = gdp_ytd(t);
 	metric(&m->items[n++], "gdp", "地区生产总值(年内累计)", "元", gdp, 0, true, 5.8);
 	snprintf(m->items[n - 1].change_label, sizeof m->items[n - 1].change_label, "同比");
+
+	/* From the grid's events of the last three days: yesterday's figures look back 48 hours
+	 * and an event takes at most about 22 hours from report to close. */
+	struct ev_window w;
+	ev_window_init(&w, seed, t - 72 * 3600, t);
+	double v = ev_today(&w, t);
+	metric(&m->items[n], "events_today", "今日城市事件", "件", v, 0, false,
+	       pct(v, ev_today(&w, t - 86400)));
+	ev_history(&m->items[n++], &w, t, ev_today);
+	v = ev_closure(&w, t);
+	metric(&m->items[n], "closure_rate", "事件处置完成率", "%", v, 1, true,
+	       pct(v, ev_closure(&w, t - 86400)));
+	ev_history(&m->items[n++], &w, t, ev_closure);
+	v = ev_handle_hours(&w, t);
+	metric(&m->items[n], "avg_handle_hours", "平均处置时长", "小时", v, 1, false,
+	       pct(v, ev_handle_hours(&w, t - 86400)));
+	ev_history(&m->items[n++], &w, t, ev_handle_hours);
+	free(w.v);
+
+	v = sensors_at(seed, t);
+	metric(&m->items[n], "sensors_online", "在线感知设备", "台", v, 0, true,
+	       pct(v, sensors_at(seed, t - 86400)));
+	history(&m->items[n++], seed, t, sensors_at, 1, 0);
+	v = power_at(seed, t);
+	metric(&m->items[n], "power_load", "全市用电负荷", "万千瓦", v, 1, true,
+	       pct(v, power_at(seed, t - 86400)));
+	history(&m->items[n++], seed, t, power_at, 1, 1);
+	v = water_at(seed, t);
+	metric(&m->items[n], "water_level", "巢湖水位", "米", v, 2, false,
+	       pct(v, water_at(seed, t - 86400)));
+	history(&m->items[n++], seed, t, water_at, 1, 2);
 	m->count = n;
 }
 
@@ -573,11 +682,38 @@ int bk_sim_event_count(uint64_t seed, int64_t minute)
 	return u < rate * 0.12 ? 2 : u < rate * 0.8 ? 1 : 0;
 }
 
+/* The fate of event k of minute `minute`, fixed when it is reported: its kind, report time,
+ * the time limit and the duration of each step (minutes). */
+struct event_plan {
+	size_t kind;
+	int64_t at;
+	int64_t limit[PR_EVENT_STEPS];
+	int64_t dur[PR_EVENT_STEPS - 1];
+};
+
+static void event_plan(uint64_t seed, int64_t minute, int k, struct event_plan *p)
+{
+	uint64_t m = (uint64_t)minute, kk = (uint64_t)k;
+	p->kind = h4(seed, 71, m, kk) % (sizeof event_kinds / sizeof event_kinds[0]);
+	/* the city's 时限 of each step */
+	int64_t limit[PR_EVENT_STEPS] = {30, event_kinds[p->kind].limit_handle_min, 60, 60, 0};
+	memcpy(p->limit, limit, sizeof limit);
+	for (int s = 0; s < PR_EVENT_STEPS - 1; s++) {
+		double u = u4(seed, 77, m * 8 + kk, (uint64_t)s);
+		/* mostly inside the limit, one in eight over it */
+		double f = u < 0.875 ? 0.15 + 0.8 * (u / 0.875) : 1.05 + (u - 0.875) * 8;
+		p->dur[s] = 1 + (int64_t)(f * (double)limit[s]);
+	}
+	p->at = minute * 60 + (int64_t)(h4(seed, 78, m, kk) % 60);
+}
+
 void bk_sim_event(uint64_t seed, int64_t minute, int k, int64_t t, struct pr_event *e)
 {
 	memset(e, 0, sizeof *e);
 	uint64_t m = (uint64_t)minute, kk = (uint64_t)k;
-	size_t kind = h4(seed, 71, m, kk) % (sizeof event_kinds / sizeof event_kinds[0]);
+	struct event_plan p;
+	event_plan(seed, minute, k, &p);
+	size_t kind = p.kind;
 	size_t di = h4(seed, 72, m, kk) % BK_DISTRICT_COUNT;
 	const struct bk_district_info *d = &bk_districts[di];
 	const char *place = d->places[h4(seed, 73, m, kk) % 6];
@@ -598,17 +734,8 @@ void bk_sim_event(uint64_t seed, int64_t minute, int k, int64_t t, struct pr_eve
 	snprintf(e->adcode, sizeof e->adcode, "%s", d->adcode);
 	snprintf(e->grid, sizeof e->grid, "%s-%03d", d->adcode,
 	         1 + (int)(h4(seed, 76, m, kk) % 48));
-	/* Step durations in minutes and the limits of each step (the city's 时限). */
-	int64_t limit[PR_EVENT_STEPS] = {30, event_kinds[kind].limit_handle_min, 60, 60, 0};
-	int64_t dur[PR_EVENT_STEPS - 1];
-	for (int s = 0; s < PR_EVENT_STEPS - 1; s++) {
-		double u = u4(seed, 77, m * 8 + kk, (uint64_t)s);
-		/* mostly inside the limit, one in eight over it */
-		double f = u < 0.875 ? 0.15 + 0.8 * (u / 0.875) : 1.05 + (u - 0.875) * 8;
-		dur[s] = 1 + (int64_t)(f * (double)limit[s]);
-	}
-	int64_t at = minute * 60 + (int64_t)(h4(seed, 78, m, kk) % 60);
-	e->step_at[0] = at;
+	const int64_t *limit = p.limit, *dur = p.dur;
+	e->step_at[0] = p.at;
 	e->status = PR_EVENT_REPORTED;
 	for (int s = 0; s < PR_EVENT_STEPS - 1; s++) {
 		int64_t next = e->step_at[s] + dur[s] * 60;
@@ -630,6 +757,90 @@ void bk_sim_event(uint64_t seed, int64_t minute, int k, int64_t t, struct pr_eve
 			if (dur[s] > limit[s])
 				e->overdue = true;
 	}
+}
+
+static void ev_window_init(struct ev_window *w, uint64_t seed, int64_t from, int64_t to)
+{
+	int64_t m0 = from / 60, m1 = to / 60;
+	size_t cap = (size_t)(m1 - m0 + 1) * BK_SIM_EVENTS_PER_MINUTE_MAX;
+	w->n = 0;
+	w->v = malloc(cap * sizeof *w->v);
+	if (!w->v)
+		abort();
+	for (int64_t m = m0; m <= m1; m++) {
+		int ne = bk_sim_event_count(seed, m);
+		for (int k = 0; k < ne; k++) {
+			struct event_plan p;
+			event_plan(seed, m, k, &p);
+			struct ev_fate *f = &w->v[w->n++];
+			f->reported = p.at;
+			int64_t end = 0;
+			for (int s = 0; s < PR_EVENT_STEPS - 1; s++) {
+				end += p.dur[s] * 60;
+				f->end[s] = (int32_t)end;
+				f->limit[s] = (int32_t)(p.limit[s] * 60);
+			}
+		}
+	}
+}
+
+static bool ev_closed(const struct ev_fate *f, int64_t t)
+{
+	return f->reported + f->end[PR_EVENT_STEPS - 2] <= t;
+}
+
+/* As bk_sim_event's overdue, for an event not closed at t. */
+static bool ev_overdue(const struct ev_fate *f, int64_t t)
+{
+	int64_t age = t - f->reported, start = 0;
+	for (int s = 0; s < PR_EVENT_STEPS - 1; s++) {
+		if (f->end[s] > age)
+			return age - start > f->limit[s];
+		if (f->end[s] - start > f->limit[s])
+			return true;
+		start = f->end[s];
+	}
+	return false;
+}
+
+static double ev_today(const struct ev_window *w, int64_t t)
+{
+	int64_t m0 = local_midnight(t);
+	double n = 0;
+	for (size_t i = 0; i < w->n; i++)
+		n += w->v[i].reported >= m0 && w->v[i].reported <= t;
+	return n;
+}
+
+static double ev_closure(const struct ev_window *w, int64_t t)
+{
+	double settled = 0, closed = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct ev_fate *f = &w->v[i];
+		if (f->reported <= t - 86400 || f->reported > t)
+			continue;
+		if (ev_closed(f, t)) {
+			closed++;
+			settled++;
+		} else if (ev_overdue(f, t)) {
+			settled++;
+		}
+	}
+	return settled > 0 ? closed / settled * 100 : 100;
+}
+
+static double ev_handle_hours(const struct ev_window *w, int64_t t)
+{
+	double n = 0, sum = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct ev_fate *f = &w->v[i];
+		int64_t closed = f->reported + f->end[PR_EVENT_STEPS - 2];
+		if (closed <= t - 86400 || closed > t)
+			continue;
+		n++;
+		sum += (double)(closed - f->reported) / 3600;
+	}
+	return n > 0 ? sum / n : 0;
 }
 
 bool bk_sim_event_id_parse(const char *id, int64_t *minute, int *k)

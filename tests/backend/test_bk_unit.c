@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <math.h>
+
 #include <criterion/criterion.h>
 
 #include "bk_auth.h"
@@ -105,4 +107,68 @@ Test(sim, deterministic_and_plausible)
 	cr_expect(total > 7 * 24 * 3 && total < 7 * 24 * 8, "%d alerts a week", total);
 	for (int g = 1; g <= 4; g++)
 		cr_expect(grades[g] > 0, "no grade %d", g);
+}
+
+/* Every KPI of the city scene comes from the simulator, with plausible values and 24 hours of
+ * history; the event KPIs agree with the events themselves. */
+Test(sim, city_kpis_from_the_events)
+{
+	static const struct {
+		const char *key, *unit;
+		double min, max;
+	} want[] = {
+		{"events_today", "件", 0, 2000},      {"closure_rate", "%", 50, 100},
+		{"avg_handle_hours", "小时", 0.5, 24}, {"sensors_online", "台", 40000, 60000},
+		{"power_load", "万千瓦", 400, 2000},  {"water_level", "米", 7, 11},
+	};
+	int64_t t = 1795415400; /* 2026-11-23T14:30:00+08:00 */
+	struct pr_metrics *a = calloc(1, sizeof *a);
+	bk_sim_metrics(1, t, NULL, a);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const struct pr_metric *k = pr_metrics_find(a, want[i].key);
+		cr_assert(k, "no %s", want[i].key);
+		cr_expect_str_eq(k->unit, want[i].unit, "%s", want[i].key);
+		cr_expect(k->value >= want[i].min && k->value <= want[i].max, "%s = %g", k->key,
+		          k->value);
+		cr_expect_eq(k->history_len, 24, "%s", k->key);
+		cr_expect(k->has_change, "%s", k->key);
+		cr_expect_eq(k->history[23], k->value, "%s: history ends at the value", k->key);
+	}
+
+	/* Recount from bk_sim_event: reported since local midnight; of the last 24 hours' events
+	 * that are closed or overdue, the share closed; hours to close of those closed in the last
+	 * 24 hours. */
+	int64_t midnight = t - (t + 8 * 3600) % 86400;
+	double today = 0, closed = 0, settled = 0, handled = 0, hours = 0;
+	for (int64_t m = (t - 72 * 3600) / 60; m <= t / 60; m++) {
+		for (int k = 0; k < bk_sim_event_count(1, m); k++) {
+			struct pr_event e;
+			bk_sim_event(1, m, k, t, &e);
+			int64_t at = e.step_at[0];
+			if (at > t)
+				continue;
+			today += at >= midnight;
+			if (at > t - 86400 && e.status == PR_EVENT_CLOSED) {
+				closed++;
+				settled++;
+			} else if (at > t - 86400 && e.overdue) {
+				settled++;
+			}
+			int64_t done = e.step_at[PR_EVENT_CLOSED];
+			if (e.status == PR_EVENT_CLOSED && done > t - 86400) {
+				handled++;
+				hours += (double)(done - at) / 3600;
+			}
+		}
+	}
+	cr_expect_eq(pr_metrics_find(a, "events_today")->value, today);
+	cr_expect_eq(pr_metrics_find(a, "closure_rate")->value, round(closed / settled * 1000) / 10);
+	cr_expect_eq(pr_metrics_find(a, "avg_handle_hours")->value, round(hours / handled * 10) / 10);
+
+	/* deterministic per seed */
+	struct pr_metrics *b = calloc(1, sizeof *b);
+	bk_sim_metrics(1, t, NULL, b);
+	cr_expect_eq(memcmp(a, b, sizeof *a), 0);
+	free(a);
+	free(b);
 }
