@@ -13,11 +13,12 @@ int cw_cmd_alerts(int argc, char **argv);
 int cw_cmd_check_config(int argc, char **argv);
 
 /* The bench's steady workload, shared with the window's hidden frame count
- * (CBWALL_BENCH_FRAMES): the metric of the first KPI or gauge card of the playlist's scenes
- * at w x h (false, "" when none) ... */
+ * (CBWALL_BENCH_FRAMES): the metric of the first KPI or gauge card of the scene on screen at
+ * now (else of the playlist's other scenes) at w x h (false, "" when none) ... */
 struct cw_playlist;
 struct cw_snapshot;
-bool cw_bench_metric(const struct cw_playlist *pl, int w, int h, char metric[32]);
+bool cw_bench_metric(const struct cw_playlist *pl, double now, int utc_offset_min, int w, int h,
+                     char metric[32]);
 /* ... and a private copy of base (cw_snapshot_dup; the caller owns it) in which that metric
  * (the first one when NULL or unknown) has another value for every second sec. */
 struct cw_snapshot *cw_bench_snapshot(const struct cw_snapshot *base, const char *metric,

@@ -357,10 +357,10 @@ static void debug_state(struct debug_state *ds, const struct cw_snapshot *snap,
  * steady workload (the clock advancing 1/60 s a frame, one KPI changing every second), times
  * draw + present of each and prints bench's line instead of running the wall. */
 static bool bench_frames(struct cw_presenter *out, struct cw_wall *wall, const struct cw_setup *s,
-                         struct cw_view view, int64_t t0, int frames)
+                         struct cw_view view, int64_t t0, int utc_offset_min, int frames)
 {
 	char metric[32];
-	cw_bench_metric(&s->playlist, view.canvas_w, view.canvas_h, metric);
+	cw_bench_metric(&s->playlist, (double)t0, utc_offset_min, view.canvas_w, view.canvas_h, metric);
 	double *ms = calloc(frames > 0 ? (size_t)frames : 1, sizeof *ms), first_ms = 0;
 	if (!ms)
 		abort();
@@ -564,7 +564,8 @@ int cw_cmd_window(int argc, char **argv)
 	bool running = true, ok = true;
 	const char *bench_env = getenv("CBWALL_BENCH_FRAMES"); /* hidden, see bench_frames */
 	if (bench_env) {
-		ok = bench_frames(&p->base, wall, &s, view, clock_base, atoi(bench_env));
+		ok = bench_frames(&p->base, wall, &s, view, clock_base, o.utc_offset_min,
+		                  atoi(bench_env));
 		running = false;
 	}
 	bool trace = getenv("CBWALL_TRACE") != NULL; /* hidden, see trace_presented */
