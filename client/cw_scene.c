@@ -236,8 +236,10 @@ static bool load_panel(const char *file, const char *path, struct json_object *o
 		v[i] = json_object_get_int(e);
 	}
 	p->col = v[0], p->row = v[1], p->colspan = v[2], p->rowspan = v[3];
+	/* compared without adding: an int near INT_MAX in the file must not overflow */
 	if (p->col < 0 || p->row < 0 || p->colspan < 1 || p->rowspan < 1 ||
-	    p->col + p->colspan > lay->grid.cols || p->row + p->rowspan > lay->grid.rows)
+	    p->col >= lay->grid.cols || p->row >= lay->grid.rows ||
+	    p->colspan > lay->grid.cols - p->col || p->rowspan > lay->grid.rows - p->row)
 		return rd_err_set(err, "%s: %s.at: [%d, %d, %d, %d] does not fit the %dx%d grid", file,
 		                  path, p->col, p->row, p->colspan, p->rowspan, lay->grid.cols,
 		                  lay->grid.rows);

@@ -130,6 +130,9 @@ Test(scene, bad_files_name_file_and_key)
 {
 	scene_fails("{\"type\":\"kpi\",\"metric\":\"aqi\",\"at\":[3,0,2,1]}",
 	            "layouts[0].panels[0].at: [3, 0, 2, 1] does not fit the 4x4 grid");
+	/* found by the fuzzer: col + colspan overflowed int */
+	scene_fails("{\"type\":\"kpi\",\"metric\":\"aqi\",\"at\":[2147483647,0,6,1]}",
+	            "layouts[0].panels[0].at: [2147483647, 0, 6, 1] does not fit the 4x4 grid");
 	scene_fails("{\"type\":\"kpi\",\"metric\":\"aqi\",\"at\":[0,0,2,2]},"
 	            "{\"type\":\"kpi\",\"metric\":\"gdp\",\"at\":[1,1,2,2]}",
 	            "panels[1].at: overlaps panel \"layouts[0].panels[0]\"");
