@@ -624,6 +624,19 @@ int cw_cmd_window(int argc, char **argv)
 						SDL_SetWindowPosition(p->window, b.x, b.y);
 						SDL_SetWindowSize(p->window, b.w, b.h);
 					}
+				} else if (ev.type == SDL_DISPLAYEVENT && o.fullscreen) {
+					/* the chosen display went away: the wall goes on on the first one, and
+					 * back to its own when that returns */
+					int want = o.display < SDL_GetNumVideoDisplays() ? o.display : 0;
+					if (SDL_GetWindowDisplayIndex(p->window) != want) {
+						fprintf(stderr, "cbwall: displays changed: the wall is on display %d\n",
+						        want);
+						SDL_SetWindowFullscreen(p->window, 0);
+						SDL_SetWindowPosition(p->window,
+						                      (int)SDL_WINDOWPOS_CENTERED_DISPLAY(want),
+						                      (int)SDL_WINDOWPOS_CENTERED_DISPLAY(want));
+						SDL_SetWindowFullscreen(p->window, SDL_WINDOW_FULLSCREEN_DESKTOP);
+					}
 				} else if (input.event) {
 					/* wall and kiosk are locked: their handler (kiosk, later) may only look
 					 * and point; keys reach it too, it must not exit or edit */
