@@ -479,6 +479,11 @@ static void add_ring_geo(struct geo *g, const double *x, const double *y, size_t
 	for (size_t i = 1; i < n; i++)
 		if (fabs(x[i] - x[i - 1]) > 180)
 			jumps++;
+	/* 0..360 longitudes (Pacific-centred data) go through the windows too, which wrap them
+	 * into -180..180 (the fuzzer found a ring at 184 drawn off the map) */
+	for (size_t i = 0; i < n && !jumps; i++)
+		if (x[i] > 180 || x[i] < -180)
+			jumps++;
 	if (!jumps) {
 		geo_begin_part(g);
 		for (size_t i = 0; i < n; i++)
