@@ -127,6 +127,15 @@ void cw_frame_free(struct cw_frame *f)
 	free(f);
 }
 
+cairo_surface_t *cw_frame_free_keep_background(struct cw_frame *f)
+{
+	if (!f)
+		return NULL;
+	cairo_surface_t *bg = cairo_surface_reference(f->background);
+	cw_frame_free(f);
+	return bg;
+}
+
 void cw_frame_invalidate(struct cw_frame *f)
 {
 	f->full = true;
@@ -235,7 +244,8 @@ bool cw_frame_draw(struct cw_frame *f, cairo_surface_t *target, const struct cw_
 		f->overlay_pic = okey ? overlay_picture(f, &c) : NULL;
 	}
 	bool full = f->full;
-	struct rd_irect redrawn[CW_PANELS_MAX + 5];
+	enum { UPDATE_RECTS_MAX = 16 };
+	struct rd_irect redrawn[CW_PANELS_MAX + 5 + 2 * UPDATE_RECTS_MAX];
 	int nredrawn = 0;
 	cairo_t *cr = cairo_create(target);
 	if (f->full) {
@@ -263,6 +273,25 @@ bool cw_frame_draw(struct cw_frame *f, cairo_surface_t *target, const struct cw_
 		cairo_save(cr);
 		cairo_rectangle(cr, vis.x, vis.y, vis.w, vis.h);
 		cairo_clip(cr);
+		int room = (int)(sizeof redrawn / sizeof redrawn[0]) - nredrawn - CW_PANELS_MAX - 5;
+		if (!f->full && !is_stale && !p->marked && p->key != 0 && p->kind->update &&
+		    room >= UPDATE_RECTS_MAX) {
+			/* the panel brings its own picture up to date: only what it changed */
+			struct rd_irect rects[UPDATE_RECTS_MAX];
+			int n = p->kind->update(p, cr, &c, rects, UPDATE_RECTS_MAX);
+			if (n >= 0) {
+				cairo_restore(cr);
+				p->key = key;
+				for (int k = 0; k < n; k++) {
+					struct rd_irect r;
+					if (!rd_irect_intersect(rects[k], vis, &r))
+						continue;
+					rd_damage_add(damage, (struct rd_irect){r.x - v->x, r.y - v->y, r.w, r.h});
+					redrawn[nredrawn++] = r;
+				}
+				continue;
+			}
+		}
 		if (!f->full) { /* paint the background back, then the panel over it */
 			cairo_set_source_surface(cr, f->background, v->x, v->y);
 			cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
@@ -279,6 +308,7 @@ bool cw_frame_draw(struct cw_frame *f, cairo_surface_t *target, const struct cw_
 		}
 		cairo_restore(cr);
 		p->key = key;
+		p->marked = is_stale;
 		rd_damage_add(damage, (struct rd_irect){vis.x - v->x, vis.y - v->y, vis.w, vis.h});
 		redrawn[nredrawn++] = vis;
 	}

@@ -27,6 +27,10 @@ struct cw_frame;
 struct cw_frame *cw_frame_new(const struct cw_scene *scene, const struct rd_theme *theme,
                               struct cw_view view, int utc_offset_min);
 void cw_frame_free(struct cw_frame *frame);
+/* Frees the frame but hands over its background cache (opaque RGB24, view-sized, its memory
+ * already touched), for a caller that needs a screen-sized surface now: a scene change keeps
+ * the outgoing picture in it instead of faulting in 33 MB (4K) of fresh memory. */
+cairo_surface_t *cw_frame_free_keep_background(struct cw_frame *frame);
 
 /* Draws what changed since the last call into target (an image surface of view.w x view.h)
  * and adds the changed rectangles (viewport pixels) to damage. snap may be NULL (no data yet);

@@ -908,3 +908,72 @@ void cw_overlays_draw_anim(struct cw_overlays *o, cairo_t *cr, const struct ly_m
 		}
 	cairo_restore(cr);
 }
+
+static void add_box(struct rd_irect *out, int *n, int max, bool *over, struct rd_irect *all,
+                    const struct ly_view *v, double x0, double y0, double x1, double y1)
+{
+	struct rd_irect r = {(int)floor(x0), (int)floor(y0), 0, 0};
+	r.w = (int)ceil(x1) - r.x, r.h = (int)ceil(y1) - r.y;
+	if (!rd_irect_intersect(r, (struct rd_irect){0, 0, v->w, v->h}, &r))
+		return;
+	*all = *n == 0 && !*over ? r : rd_irect_union(*all, r);
+	for (int i = 0; i < *n; i++)
+		if (memcmp(&out[i], &r, sizeof r) == 0)
+			return;
+	if (*n < max)
+		out[(*n)++] = r;
+	else
+		*over = true;
+}
+
+int cw_overlays_anim_rects(const struct cw_overlays *o, const struct ly_map *map, int scale_h,
+                           int step, struct rd_irect *out, int max)
+{
+	if (!cw_overlays_animated(o) || max < 1)
+		return 0;
+	const struct ly_view *v = ly_map_view(map);
+	double k = scale_h / 1080.0, u = (double)step / CW_OVERLAY_STEPS;
+	int n = 0;
+	bool over = false;
+	struct rd_irect all = {0, 0, 0, 0};
+	/* comets (as cw_overlays_draw_anim): the stroke's half width or the head's radius, and
+	 * 2 px for antialiasing */
+	double pad = fmax(fmax(1.5, 2.6 * k) / 2, 2.4 * k) + 2;
+	for (int i = o->nflows - 1; i >= 0; i--) {
+		struct arc a;
+		if (!flow_arc(&o->flows[i], v, k, &a))
+			continue;
+		for (int j = 0; j < 2; j++) {
+			double head = (u + j) / 2, tail = fmax(0, head - 0.22);
+			if (head - tail < 0.02)
+				continue;
+			double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+			for (int s = 0; s <= 8; s++) {
+				double px, py;
+				arc_at(&a, tail + (head - tail) * s / 8, &px, &py);
+				x0 = fmin(x0, px), y0 = fmin(y0, py), x1 = fmax(x1, px), y1 = fmax(y1, py);
+			}
+			add_box(out, &n, max, &over, &all, v, x0 - pad, y0 - pad, x1 + pad, y1 + pad);
+		}
+	}
+	/* ripples: the sprite's square */
+	static const double reach0 = 26;
+	int size = (int)ceil(2 * (reach0 * k + 2 * k + 2));
+	double half = size / 2;
+	for (size_t i = 0; i < o->nalerts; i++) {
+		const struct ov_alert *al = &o->alerts[i];
+		if (al->acked)
+			continue;
+		double x, y;
+		xy(v, al->lon, al->lat, &x, &y);
+		if (!on_screen(v, x, y, half))
+			continue;
+		double sx = round(x - half), sy = round(y - half);
+		add_box(out, &n, max, &over, &all, v, sx, sy, sx + 2 * half, sy + 2 * half);
+	}
+	if (over) {
+		out[0] = all;
+		return 1;
+	}
+	return n;
+}

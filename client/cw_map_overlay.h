@@ -14,6 +14,7 @@
  * Ownership: a cw_overlays belongs to one map panel; it copies what it chose from the
  * snapshot, so the snapshot may go away between cw_overlays_update and drawing.
  * Render thread only. */
+#include "rd_geom.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -51,3 +52,7 @@ void cw_overlays_draw_static(struct cw_overlays *o, cairo_t *cr, struct ly_map *
 /* The animated pass at step, same space. */
 void cw_overlays_draw_anim(struct cw_overlays *o, cairo_t *cr, const struct ly_map *map,
                            const struct rd_theme *th, int scale_h, int step);
+/* Whole-pixel rectangles (map pixels, inside the view) holding every pixel the animated pass
+ * at step draws; at most max (more are collapsed into their bounding box). Returns how many. */
+int cw_overlays_anim_rects(const struct cw_overlays *o, const struct ly_map *map, int scale_h,
+                           int step, struct rd_irect *out, int max);

@@ -32,6 +32,14 @@ struct cw_panel_kind {
 	void (*init)(struct cw_panel *p, const struct cw_panel_ctx *c);
 	uint64_t (*key)(struct cw_panel *p, const struct cw_panel_ctx *c);
 	void (*draw)(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c);
+	/* Optional. Called instead of the frame's redraw (background painted back under the
+	 * panel's rectangle, then draw) when the panel shows what it last drew on cr's target,
+	 * unmarked: it may bring that picture to the new key by itself, restoring what it
+	 * overwrites from its own caches, and return the rectangles it changed (canvas pixels, at
+	 * most max; their pixels must be those a full redraw would give). -1: it cannot, the frame
+	 * redraws it. */
+	int (*update)(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
+	              struct rd_irect *rects, int max);
 	/* The time (Unix s) its picture changes next without new data; 0: only with new data. */
 	double (*next_change)(struct cw_panel *p, const struct cw_panel_ctx *c);
 	void (*finish)(struct cw_panel *p);
@@ -42,6 +50,7 @@ struct cw_panel {
 	const struct cw_panel_def *def; /* NULL for the header's pieces */
 	struct rd_rect rect;            /* canvas pixels */
 	uint64_t key;                   /* what it showed last; 0: nothing yet */
+	bool marked;                    /* it was drawn with the stale mark over it */
 	void *state;                    /* owned by the kind */
 };
 

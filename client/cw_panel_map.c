@@ -16,6 +16,8 @@
 #include "ly_map.h"
 #include "rd_widgets.h"
 
+enum { ANIM_RECTS_MAX = 8 };
+
 struct map_state {
 	struct ly_map *map;
 	int layer[CW_PANEL_LAYERS_MAX]; /* map index of each layer def, -1: skipped */
@@ -26,6 +28,11 @@ struct map_state {
 	cairo_surface_t *still;         /* opaque, in the target's format */
 	struct rd_irect still_box;      /* where it was taken from, device pixels of the target */
 	uint64_t still_key;
+	/* what the animated pass last drew over the still, canvas pixels, on anim_target; valid
+	 * while anim_n >= 0 */
+	cairo_surface_t *anim_target;   /* compared, never dereferenced */
+	int anim_n;
+	struct rd_irect anim_rects[ANIM_RECTS_MAX];
 	struct rd_rect map_at;          /* the map's rectangle inside the panel, canvas pixels */
 	/* pan/zoom (cw_panel_map_set_view): the fitted view, zoomed about its centre, then moved */
 	struct ly_view fitted;
@@ -78,6 +85,7 @@ static void map_init(struct cw_panel *p, const struct cw_panel_ctx *c)
 		abort();
 	p->state = s;
 	s->zoom = 1;
+	s->anim_n = -1;
 	if (p->def->overlays)
 		s->ov = cw_overlays_new();
 	s->map = cw_map_load_layers(p, c, s->layer, &s->district_layer);
@@ -213,6 +221,17 @@ static void put_still(const struct map_state *s, cairo_t *cr)
 	cairo_restore(cr);
 }
 
+/* The rectangles (canvas pixels) the animated pass at c->now covers. */
+static int anim_rects(const struct map_state *s, const struct cw_panel_ctx *c,
+                      struct rd_irect *out)
+{
+	int n = cw_overlays_anim_rects(s->ov, s->map, c->scale_h, cw_overlays_step(c->now), out,
+	                               ANIM_RECTS_MAX);
+	for (int i = 0; i < n; i++)
+		out[i].x += (int)s->map_at.x, out[i].y += (int)s->map_at.y;
+	return n;
+}
+
 static void draw_anim(struct map_state *s, cairo_t *cr, const struct cw_panel_ctx *c)
 {
 	cairo_save(cr);
@@ -241,10 +260,13 @@ static void map_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx 
 	bool anim = animated(p);
 	struct rd_irect box;
 	bool can_keep = anim && still_box(p, cr, &box);
+	s->anim_n = -1;
 	if (can_keep && s->still && s->still_key == key &&
 	    memcmp(&box, &s->still_box, sizeof box) == 0) {
 		put_still(s, cr);
 		draw_anim(s, cr, c);
+		s->anim_n = anim_rects(s, c, s->anim_rects);
+		s->anim_target = cairo_get_target(cr);
 		return;
 	}
 	struct rd_rect in = rd_panel_frame(cr, c->theme, p->rect, cw_panel_title_text(p), c->scale_h);
@@ -285,12 +307,56 @@ static void map_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx 
 	}
 	if (anim)
 		draw_anim(s, cr, c);
+	if (anim && s->still && s->still_key == key) {
+		s->anim_n = anim_rects(s, c, s->anim_rects);
+		s->anim_target = cairo_get_target(cr);
+	}
+}
+
+/* An animation step over the still it last drew on this target: the still back and the new
+ * step drawn only where the last step or this one draws. */
+static int map_update(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
+                      struct rd_irect *rects, int max)
+{
+	struct map_state *s = p->state;
+	struct rd_irect box;
+	if (!s || s->anim_n < 0 || !animated(p) || !s->still || s->anim_target != cairo_get_target(cr) ||
+	    s->still_key != static_key(p, c) || !still_box(p, cr, &box) ||
+	    memcmp(&box, &s->still_box, sizeof box) != 0)
+		return -1;
+	struct rd_irect now[ANIM_RECTS_MAX];
+	int n = anim_rects(s, c, now), m = 0;
+	if (s->anim_n + n > max)
+		return -1;
+	for (int i = 0; i < s->anim_n; i++)
+		rects[m++] = s->anim_rects[i];
+	for (int i = 0; i < n; i++) {
+		bool dup = false;
+		for (int j = 0; j < s->anim_n && !dup; j++)
+			dup = memcmp(&now[i], &s->anim_rects[j], sizeof now[i]) == 0;
+		if (!dup)
+			rects[m++] = now[i];
+	}
+	cairo_save(cr);
+	cairo_new_path(cr);
+	for (int i = 0; i < m; i++)
+		cairo_rectangle(cr, rects[i].x, rects[i].y, rects[i].w, rects[i].h);
+	cairo_clip(cr);
+	if (m > 0) {
+		put_still(s, cr);
+		draw_anim(s, cr, c);
+	}
+	cairo_restore(cr);
+	memcpy(s->anim_rects, now, sizeof now[0] * (size_t)n);
+	s->anim_n = n;
+	return m;
 }
 
 const struct cw_panel_kind cw_panel_map = {.name = "map",
                                            .init = map_init,
                                            .key = map_key,
                                            .draw = map_draw,
+                                           .update = map_update,
                                            .next_change = map_next_change,
                                            .finish = map_finish};
 

@@ -32,6 +32,13 @@ struct state {
 	struct rd_rect table; /* where the table goes inside the frame */
 	int visible;          /* whole body rows it shows */
 	bool narrow;          /* too narrow for the type/grade column */
+	/* The panel's frame as drawn on cr's target (background and frame, before the table),
+	 * in the target's format, so a carousel step puts it back under the table and draws only
+	 * the table; still_target is compared, never dereferenced. */
+	cairo_surface_t *still;
+	struct rd_irect still_box; /* device pixels of the target */
+	cairo_surface_t *still_target;
+	bool table_shown;          /* the last draw on still_target was the table over the still */
 };
 
 /* The rows of one frame: cells as rd_table takes them. */
@@ -299,6 +306,9 @@ static void table_init(struct cw_panel *p, const struct cw_panel_ctx *c)
 
 static void table_finish(struct cw_panel *p)
 {
+	struct state *st = p->state;
+	if (st && st->still)
+		cairo_surface_destroy(st->still);
 	free(p->state);
 	p->state = NULL;
 }
@@ -322,15 +332,110 @@ static uint64_t table_key(struct cw_panel *p, const struct cw_panel_ctx *c)
 	return h;
 }
 
+/* The device rectangle of the panel on cr's target when a still can be taken from and put
+ * back there: an image surface drawn directly (no group), with a whole-pixel translation. */
+static bool still_box(const struct cw_panel *p, cairo_t *cr, struct rd_irect *box)
+{
+	cairo_surface_t *t = cairo_get_target(cr);
+	if (cairo_get_group_target(cr) != t || cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE)
+		return false;
+	cairo_format_t fmt = cairo_image_surface_get_format(t);
+	if (fmt != CAIRO_FORMAT_RGB24 && fmt != CAIRO_FORMAT_ARGB32)
+		return false;
+	double ox, oy;
+	cairo_surface_get_device_offset(t, &ox, &oy);
+	cairo_matrix_t m;
+	cairo_get_matrix(cr, &m);
+	if (ox != 0 || oy != 0 || m.xx != 1 || m.yy != 1 || m.xy != 0 || m.yx != 0 ||
+	    m.x0 != floor(m.x0) || m.y0 != floor(m.y0))
+		return false;
+	struct rd_irect r = rd_rect_outer(p->rect);
+	r.x += (int)m.x0, r.y += (int)m.y0;
+	struct rd_irect all = {0, 0, cairo_image_surface_get_width(t),
+	                       cairo_image_surface_get_height(t)};
+	return rd_irect_intersect(r, all, box);
+}
+
+static void take_still(struct state *st, cairo_t *cr, struct rd_irect box)
+{
+	cairo_surface_t *t = cairo_get_target(cr);
+	cairo_format_t fmt = cairo_image_surface_get_format(t);
+	if (st->still && (cairo_image_surface_get_width(st->still) != box.w ||
+	                  cairo_image_surface_get_height(st->still) != box.h ||
+	                  cairo_image_surface_get_format(st->still) != fmt)) {
+		cairo_surface_destroy(st->still);
+		st->still = NULL;
+	}
+	if (!st->still)
+		st->still = cairo_image_surface_create(fmt, box.w, box.h);
+	cairo_surface_flush(t);
+	cairo_t *c2 = cairo_create(st->still);
+	cairo_set_source_surface(c2, t, -box.x, -box.y);
+	cairo_set_operator(c2, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(c2);
+	bool ok = cairo_status(c2) == CAIRO_STATUS_SUCCESS;
+	cairo_destroy(c2);
+	st->still_box = box;
+	st->still_target = ok ? t : NULL;
+}
+
+static void draw_table(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
+                       const struct rows *rp);
+
 static void table_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c)
 {
 	static _Thread_local struct rows r;
-	const struct state *st = p->state;
+	struct state *st = p->state;
 	struct rd_rect in = rd_panel_frame(cr, c->theme, p->rect, cw_panel_title_text(p), c->scale_h);
+	if (st)
+		st->table_shown = false;
 	if (!build(p, c, &r)) {
 		rd_draw_no_data(cr, c->theme, in, c->scale_h);
 		return;
 	}
+	struct rd_irect box;
+	if (st && scrolling(st, r.n) && still_box(p, cr, &box)) {
+		take_still(st, cr, box);
+		st->table_shown = st->still_target != NULL;
+	}
+	draw_table(p, cr, c, &r);
+}
+
+/* A carousel step over the table it last drew on this target: the frame's still back under
+ * the table's rectangle, then the table. */
+static int table_update(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
+                        struct rd_irect *rects, int max)
+{
+	static _Thread_local struct rows r;
+	struct state *st = p->state;
+	struct rd_irect box;
+	if (!st || !st->table_shown || max < 1 || st->still_target != cairo_get_target(cr) ||
+	    !still_box(p, cr, &box) || memcmp(&box, &st->still_box, sizeof box) != 0 ||
+	    !build(p, c, &r) || !scrolling(st, r.n))
+		return -1;
+	/* the whole panel: what the table draws is clipped to its body, but glyphs may touch the
+	 * pixel row under it (seen at 1920x1080), so the still goes back over all of it */
+	struct rd_irect t = rd_rect_outer(p->rect);
+	cairo_save(cr);
+	cairo_rectangle(cr, t.x, t.y, t.w, t.h);
+	cairo_clip(cr);
+	cairo_save(cr);
+	cairo_identity_matrix(cr);
+	cairo_set_source_surface(cr, st->still, st->still_box.x, st->still_box.y);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_restore(cr);
+	draw_table(p, cr, c, &r);
+	cairo_restore(cr);
+	rects[0] = t;
+	return 1;
+}
+
+static void draw_table(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
+                       const struct rows *rp)
+{
+	const struct rows *r = rp;
+	const struct state *st = p->state;
 	static const struct rd_table_column ev_cols[] = {{"时间", 0.95, RD_ALIGN_LEFT},
 	                                                 {"类型", 1.6, RD_ALIGN_LEFT},
 	                                                 {"事件", 3.7, RD_ALIGN_LEFT},
@@ -352,11 +457,11 @@ static void table_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ct
 	bool ev = st->bind == BIND_EVENTS_LATEST;
 	struct rd_table t = {
 	    .columns = ev ? (st->narrow ? ev_narrow : ev_cols) : (st->narrow ? al_narrow : al_cols),
-	    .column_count = r.cols,
-	    .cells = r.cells,
-	    .cell_colors = r.colors,
-	    .row_count = r.n,
-	    .scroll = scrolling(st, r.n) ? carousel_scroll(carousel_pos(c->now), r.n) : 0};
+	    .column_count = r->cols,
+	    .cells = r->cells,
+	    .cell_colors = r->colors,
+	    .row_count = r->n,
+	    .scroll = scrolling(st, r->n) ? carousel_scroll(carousel_pos(c->now), r->n) : 0};
 	rd_table_draw(cr, c->theme, st->table, &t, c->scale_h);
 }
 
@@ -381,5 +486,6 @@ const struct cw_panel_kind cw_panel_table = {.name = "table",
                                              .init = table_init,
                                              .key = table_key,
                                              .draw = table_draw,
+                                             .update = table_update,
                                              .next_change = table_next,
                                              .finish = table_finish};

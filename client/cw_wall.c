@@ -1,4 +1,5 @@
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,32 @@
 #include "cw_opts.h"
 #include "cw_scene.h"
 #include "cw_wall.h"
+#include "rd_surface.h"
+
+/* How long before the playlist's next scene change the wall starts making that scene's frame
+ * and first picture on its helper thread (loading map layers, the background, a full draw:
+ * 0.1-0.5 s of one core at 4K), so the switch itself only composes. */
+static const double PREP_S = 3.0;
+
+/* The next scene made ahead on a helper thread. The thread lives as long as the wall (its
+ * font and layout caches are thread-local, so one thread keeps them warm and never leaks
+ * them). The main thread starts a job when idle and takes its result at the switch; the
+ * helper touches only the job's own frame and picture and the wall's read-only scenes,
+ * theme and view. */
+struct prep {
+	pthread_t thread;
+	bool have_thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool quit;
+	int scene;                /* -1: no job */
+	bool done;                /* the job's result is ready */
+	double at;                /* the clock its picture is drawn at */
+	struct cw_snapshot *snap; /* a reference, for the job */
+	struct cw_frame *frame;   /* the result */
+	cairo_surface_t *pic;     /* the frame's first picture (RGB24, view-sized) */
+	bool ok;
+};
 
 struct cw_wall {
 	struct cw_playlist playlist;
@@ -27,6 +54,7 @@ struct cw_wall {
 	double trans_t0;
 	int slide_dir;
 	const struct cw_frame_overlay *overlay;
+	struct prep prep;
 };
 
 static int scene_index(const struct cw_wall *w, const char *name)
@@ -50,6 +78,9 @@ struct cw_wall *cw_wall_new(const struct cw_playlist *pl, const struct rd_theme 
 	w->current = -1;
 	w->manual = -1;
 	w->slide_dir = 1;
+	w->prep.scene = -1;
+	pthread_mutex_init(&w->prep.mu, NULL);
+	pthread_cond_init(&w->prep.cv, NULL);
 	for (int s = 0; s < pl->count; s++)
 		for (int i = 0; i < pl->schedules[s].count; i++)
 			if (scene_index(w, pl->schedules[s].items[i].scene) < 0)
@@ -75,10 +106,139 @@ static void end_transition(struct cw_wall *w)
 	w->animating = false;
 }
 
+static void *prep_main(void *arg)
+{
+	struct cw_wall *w = arg;
+	struct prep *pr = &w->prep;
+	pthread_mutex_lock(&pr->mu);
+	for (;;) {
+		while (!pr->quit && (pr->scene < 0 || pr->done))
+			pthread_cond_wait(&pr->cv, &pr->mu);
+		if (pr->quit)
+			break;
+		int scene = pr->scene;
+		double at = pr->at;
+		const struct cw_snapshot *snap = pr->snap;
+		pthread_mutex_unlock(&pr->mu);
+		struct cw_frame *f = cw_frame_new(&w->scenes[scene], w->theme, w->view,
+		                                  w->utc_offset_min);
+		cairo_surface_t *pic = rd_surface_new(CAIRO_FORMAT_RGB24, w->view.w, w->view.h);
+		struct rd_damage ignored;
+		rd_damage_init(&ignored, w->view.w, w->view.h);
+		struct rd_err err;
+		bool ok = cw_frame_draw(f, pic, snap, at, &ignored, &err);
+		pthread_mutex_lock(&pr->mu);
+		pr->frame = f;
+		pr->pic = pic;
+		pr->ok = ok;
+		pr->done = true;
+		pthread_cond_broadcast(&pr->cv);
+	}
+	pthread_mutex_unlock(&pr->mu);
+	return NULL;
+}
+
+/* Waits for the job (if any) to finish. */
+static void prep_wait(struct prep *pr)
+{
+	pthread_mutex_lock(&pr->mu);
+	while (pr->scene >= 0 && !pr->done)
+		pthread_cond_wait(&pr->cv, &pr->mu);
+	pthread_mutex_unlock(&pr->mu);
+}
+
+/* Waits for the job and hands its frame and picture over when it made scene `want`
+ * successfully; drops it otherwise. The job slot is free afterwards. */
+static void prep_take(struct prep *pr, int want, struct cw_frame **frame, cairo_surface_t **pic)
+{
+	*frame = NULL, *pic = NULL;
+	if (pr->scene < 0)
+		return;
+	prep_wait(pr);
+	if (pr->scene == want && pr->ok) {
+		*frame = pr->frame, *pic = pr->pic;
+	} else {
+		cw_frame_free(pr->frame);
+		if (pr->pic)
+			cairo_surface_destroy(pr->pic);
+	}
+	cw_snapshot_unref(pr->snap);
+	pr->snap = NULL, pr->frame = NULL, pr->pic = NULL;
+	pr->scene = -1, pr->done = false;
+}
+
+static void prep_start(struct cw_wall *w, int scene, double at, const struct cw_snapshot *snap)
+{
+	struct prep *pr = &w->prep;
+	if (!pr->have_thread) {
+		if (pthread_create(&pr->thread, NULL, prep_main, w) != 0)
+			return; /* no helper: the switch makes the frame itself */
+		pr->have_thread = true;
+	}
+	pthread_mutex_lock(&pr->mu);
+	pr->snap = snap ? cw_snapshot_ref((struct cw_snapshot *)snap) : NULL;
+	pr->at = at;
+	pr->done = false;
+	pr->scene = scene;
+	pthread_cond_broadcast(&pr->cv);
+	pthread_mutex_unlock(&pr->mu);
+}
+
+/* The playlist's next scene change after now and the scene it brings; false when there is
+ * none to make ahead (held, sliding, one scene, or not yet within PREP_S). */
+static bool next_switch(const struct cw_wall *w, double now, double *at, int *scene)
+{
+	struct cw_playlist_pos pos;
+	if (w->manual >= 0 || w->trans_t0 > 0 || w->current < 0 ||
+	    !cw_playlist_at(&w->playlist, now, w->utc_offset_min, &pos))
+		return false;
+	*at = now - pos.into + pos.item->seconds;
+	struct cw_playlist_pos next;
+	if (!cw_playlist_at(&w->playlist, *at + 0.01, w->utc_offset_min, &next))
+		return false;
+	*scene = scene_index(w, next.item->scene);
+	return *scene >= 0 && *scene != w->current;
+}
+
+static void prep_maybe(struct cw_wall *w, const struct cw_snapshot *snap, double now)
+{
+	double at;
+	int scene;
+	if (w->animating || !next_switch(w, now, &at, &scene) || at - now > PREP_S)
+		return;
+	struct prep *pr = &w->prep;
+	if (pr->scene == scene && pr->at == at)
+		return; /* made or being made */
+	if (pr->scene >= 0) { /* another one: drop it */
+		struct cw_frame *f;
+		cairo_surface_t *pic;
+		prep_take(pr, -1, &f, &pic);
+	}
+	prep_start(w, scene, at, snap);
+}
+
+void cw_wall_settle(struct cw_wall *w)
+{
+	prep_wait(&w->prep);
+}
+
 void cw_wall_free(struct cw_wall *w)
 {
 	if (!w)
 		return;
+	struct prep *pr = &w->prep;
+	if (pr->have_thread) {
+		struct cw_frame *f;
+		cairo_surface_t *pic;
+		prep_take(pr, -1, &f, &pic);
+		pthread_mutex_lock(&pr->mu);
+		pr->quit = true;
+		pthread_cond_broadcast(&pr->cv);
+		pthread_mutex_unlock(&pr->mu);
+		pthread_join(pr->thread, NULL);
+	}
+	pthread_mutex_destroy(&pr->mu);
+	pthread_cond_destroy(&pr->cv);
 	end_transition(w);
 	cw_frame_free(w->frame);
 	free(w->scenes);
@@ -112,6 +272,12 @@ double cw_wall_next_change(struct cw_wall *w, const struct cw_snapshot *snap, do
 		double change = now - pos.into + pos.item->seconds;
 		if (next == 0 || change < next)
 			next = change;
+		/* wake in time to start making the next scene ahead */
+		double at;
+		int scene;
+		if (change - PREP_S > now && next_switch(w, now, &at, &scene) &&
+		    change - PREP_S < next)
+			next = change - PREP_S;
 	}
 	return next;
 }
@@ -126,6 +292,16 @@ static cairo_surface_t *copy_surface(cairo_surface_t *src)
 	cairo_paint(cr);
 	cairo_destroy(cr);
 	return s;
+}
+
+/* dst = src, pixel for pixel (both view-sized). */
+static void paint_copy(cairo_surface_t *dst, cairo_surface_t *src)
+{
+	cairo_t *cr = cairo_create(dst);
+	cairo_set_source_surface(cr, src, 0, 0);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_destroy(cr);
 }
 
 /* Composes the two pictures at progress p (0..1) into target. Slide moves whole pixels. */
@@ -181,31 +357,63 @@ bool cw_wall_draw(struct cw_wall *w, cairo_surface_t *target, const struct cw_sn
 	}
 	if (want != w->current) {
 		bool first = w->current < 0;
+		/* made ahead on the helper thread (waiting for it if it is still at work) */
+		struct cw_frame *made;
+		cairo_surface_t *pic;
+		prep_take(&w->prep, want, &made, &pic);
 		if (!first && pos.transition < 1 && w->playlist.transition != CW_TRANSITION_NONE) {
 			end_transition(w);
-			w->outgoing = copy_surface(target);
-			w->incoming = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w->view.w, w->view.h);
+			/* the outgoing picture goes into the old frame's background: same size, RGB24,
+			 * memory already touched (a fresh 4K surface costs 10-150 ms of page faults) */
+			cairo_surface_t *bg = cw_frame_free_keep_background(w->frame);
+			w->frame = NULL;
+			if (bg && cairo_image_surface_get_width(bg) == w->view.w &&
+			    cairo_image_surface_get_height(bg) == w->view.h) {
+				paint_copy(bg, target);
+				w->outgoing = bg;
+			} else {
+				if (bg)
+					cairo_surface_destroy(bg);
+				w->outgoing = copy_surface(target);
+			}
+			w->incoming = pic ? pic
+			                  : rd_surface_new(CAIRO_FORMAT_RGB24, w->view.w,
+			                                               w->view.h);
+			pic = NULL;
 			w->animating = true;
 		}
 		cw_frame_free(w->frame);
-		w->frame = cw_frame_new(&w->scenes[want], w->theme, w->view, w->utc_offset_min);
+		w->frame = made ? made
+		                : cw_frame_new(&w->scenes[want], w->theme, w->view, w->utc_offset_min);
 		cw_frame_set_overlay(w->frame, w->overlay);
 		w->current = want;
+		if (pic) { /* no transition: the made picture is where the frame goes on from */
+			paint_copy(target, pic);
+			cairo_surface_destroy(pic);
+			rd_damage_add_all(damage);
+		}
 	}
-	if (w->animating) {
-		if (pos.transition < 1) {
-			struct rd_damage ignored;
-			rd_damage_init(&ignored, w->view.w, w->view.h);
-			if (!cw_frame_draw(w->frame, w->incoming, snap, now, &ignored, err))
-				return false;
+	bool ok;
+	if (w->animating && pos.transition < 1) {
+		struct rd_damage ignored;
+		rd_damage_init(&ignored, w->view.w, w->view.h);
+		ok = cw_frame_draw(w->frame, w->incoming, snap, now, &ignored, err);
+		if (ok) {
 			compose(w, target, pos.transition);
 			rd_damage_add_all(damage);
-			return true;
 		}
-		end_transition(w);
-		cw_frame_invalidate(w->frame);
+	} else {
+		if (w->animating) {
+			/* the incoming picture is the frame's last one: go on from it */
+			paint_copy(target, w->incoming);
+			rd_damage_add_all(damage);
+			end_transition(w);
+		}
+		ok = cw_frame_draw(w->frame, target, snap, now, damage, err);
 	}
-	return cw_frame_draw(w->frame, target, snap, now, damage, err);
+	if (ok)
+		prep_maybe(w, snap, now);
+	return ok;
 }
 
 struct cw_frame *cw_wall_frame(struct cw_wall *w)

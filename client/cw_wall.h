@@ -37,6 +37,11 @@ bool cw_wall_animating(const struct cw_wall *wall);
  * animation, the clock's next second, the next scene. 0: only when data arrives. */
 double cw_wall_next_change(struct cw_wall *wall, const struct cw_snapshot *snap, double now);
 
+/* Waits until the next scene, which the wall makes ahead on a helper thread from a few seconds
+ * before the playlist's change (cw_wall_draw starts it), is ready. For benches and tests,
+ * which do not give the wall those seconds of real time; the picture is the same either way. */
+void cw_wall_settle(struct cw_wall *wall);
+
 /* Kiosk (cw_kiosk.h). Manual scene changes run on the monotonic clock (cw_mono_ms), so they
  * also slide under a frozen scene clock. */
 /* The frame of the scene on screen (NULL before the first draw); it is replaced when the
