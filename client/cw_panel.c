@@ -1,3 +1,4 @@
+#include <math.h>
 #include <string.h>
 
 #include "cw_panel.h"
@@ -66,4 +67,26 @@ unsigned cw_panel_sources(const struct cw_panel *p)
 		break;
 	}
 	return 0;
+}
+
+bool cw_panel_device_box(const struct cw_panel *p, cairo_t *cr, struct rd_irect *box)
+{
+	cairo_surface_t *t = cairo_get_target(cr);
+	if (cairo_get_group_target(cr) != t || cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE)
+		return false;
+	cairo_format_t fmt = cairo_image_surface_get_format(t);
+	if (fmt != CAIRO_FORMAT_RGB24 && fmt != CAIRO_FORMAT_ARGB32)
+		return false;
+	double ox, oy;
+	cairo_surface_get_device_offset(t, &ox, &oy);
+	cairo_matrix_t m;
+	cairo_get_matrix(cr, &m);
+	if (ox != 0 || oy != 0 || m.xx != 1 || m.yy != 1 || m.xy != 0 || m.yx != 0 ||
+	    m.x0 != floor(m.x0) || m.y0 != floor(m.y0))
+		return false;
+	struct rd_irect r = rd_rect_outer(p->rect);
+	r.x += (int)m.x0, r.y += (int)m.y0;
+	struct rd_irect all = {0, 0, cairo_image_surface_get_width(t),
+	                       cairo_image_surface_get_height(t)};
+	return rd_irect_intersect(r, all, box);
 }

@@ -99,6 +99,11 @@ void cw_panel_stats_summary(const struct cw_snapshot *s, double now, int utc_off
 struct ly_map *cw_map_load_layers(const struct cw_panel *p, const struct cw_panel_ctx *c,
                                   int layer[CW_PANEL_LAYERS_MAX], int *district_layer);
 
+/* The device rectangle of the panel on cr's target when a panel can take its still picture
+ * from there and put it back: an RGB24 or ARGB32 image surface drawn directly (no group),
+ * with a whole-pixel translation. False otherwise (draw everything instead). */
+bool cw_panel_device_box(const struct cw_panel *p, cairo_t *cr, struct rd_irect *box);
+
 /* FNV-1a, for keys. */
 uint64_t cw_hash(uint64_t h, const void *data, size_t len);
 uint64_t cw_hash_str(uint64_t h, const char *s);

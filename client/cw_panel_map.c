@@ -164,27 +164,6 @@ static double map_next_change(struct cw_panel *p, const struct cw_panel_ctx *c)
 	return animated(p) ? cw_overlays_next_step(c->now) : 0;
 }
 
-/* The device rectangle of the panel on cr's target when the still can be taken from and put
- * back there: an image surface drawn directly (no group), with a whole-pixel translation. */
-static bool still_box(const struct cw_panel *p, cairo_t *cr, struct rd_irect *box)
-{
-	cairo_surface_t *t = cairo_get_target(cr);
-	if (cairo_get_group_target(cr) != t || cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE)
-		return false;
-	double ox, oy;
-	cairo_surface_get_device_offset(t, &ox, &oy);
-	cairo_matrix_t m;
-	cairo_get_matrix(cr, &m);
-	if (ox != 0 || oy != 0 || m.xx != 1 || m.yy != 1 || m.xy != 0 || m.yx != 0 ||
-	    m.x0 != floor(m.x0) || m.y0 != floor(m.y0))
-		return false;
-	struct rd_irect r = rd_rect_outer(p->rect);
-	r.x += (int)m.x0, r.y += (int)m.y0;
-	struct rd_irect all = {0, 0, cairo_image_surface_get_width(t),
-	                       cairo_image_surface_get_height(t)};
-	return rd_irect_intersect(r, all, box);
-}
-
 static void take_still(struct map_state *s, cairo_t *cr, struct rd_irect box, uint64_t key)
 {
 	/* the target's own format (RGB24 for the window, ARGB32 for images, opaque either way)
@@ -259,7 +238,7 @@ static void map_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx 
 	uint64_t key = static_key(p, c);
 	bool anim = animated(p);
 	struct rd_irect box;
-	bool can_keep = anim && still_box(p, cr, &box);
+	bool can_keep = anim && cw_panel_device_box(p, cr, &box);
 	s->anim_n = -1;
 	if (can_keep && s->still && s->still_key == key &&
 	    memcmp(&box, &s->still_box, sizeof box) == 0) {
@@ -321,7 +300,7 @@ static int map_update(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx
 	struct map_state *s = p->state;
 	struct rd_irect box;
 	if (!s || s->anim_n < 0 || !animated(p) || !s->still || s->anim_target != cairo_get_target(cr) ||
-	    s->still_key != static_key(p, c) || !still_box(p, cr, &box) ||
+	    s->still_key != static_key(p, c) || !cw_panel_device_box(p, cr, &box) ||
 	    memcmp(&box, &s->still_box, sizeof box) != 0)
 		return -1;
 	struct rd_irect now[ANIM_RECTS_MAX];

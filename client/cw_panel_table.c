@@ -332,30 +332,6 @@ static uint64_t table_key(struct cw_panel *p, const struct cw_panel_ctx *c)
 	return h;
 }
 
-/* The device rectangle of the panel on cr's target when a still can be taken from and put
- * back there: an image surface drawn directly (no group), with a whole-pixel translation. */
-static bool still_box(const struct cw_panel *p, cairo_t *cr, struct rd_irect *box)
-{
-	cairo_surface_t *t = cairo_get_target(cr);
-	if (cairo_get_group_target(cr) != t || cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE)
-		return false;
-	cairo_format_t fmt = cairo_image_surface_get_format(t);
-	if (fmt != CAIRO_FORMAT_RGB24 && fmt != CAIRO_FORMAT_ARGB32)
-		return false;
-	double ox, oy;
-	cairo_surface_get_device_offset(t, &ox, &oy);
-	cairo_matrix_t m;
-	cairo_get_matrix(cr, &m);
-	if (ox != 0 || oy != 0 || m.xx != 1 || m.yy != 1 || m.xy != 0 || m.yx != 0 ||
-	    m.x0 != floor(m.x0) || m.y0 != floor(m.y0))
-		return false;
-	struct rd_irect r = rd_rect_outer(p->rect);
-	r.x += (int)m.x0, r.y += (int)m.y0;
-	struct rd_irect all = {0, 0, cairo_image_surface_get_width(t),
-	                       cairo_image_surface_get_height(t)};
-	return rd_irect_intersect(r, all, box);
-}
-
 static void take_still(struct state *st, cairo_t *cr, struct rd_irect box)
 {
 	cairo_surface_t *t = cairo_get_target(cr);
@@ -394,7 +370,7 @@ static void table_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ct
 		return;
 	}
 	struct rd_irect box;
-	if (st && scrolling(st, r.n) && still_box(p, cr, &box)) {
+	if (st && scrolling(st, r.n) && cw_panel_device_box(p, cr, &box)) {
 		take_still(st, cr, box);
 		st->table_shown = st->still_target != NULL;
 	}
@@ -410,7 +386,7 @@ static int table_update(struct cw_panel *p, cairo_t *cr, const struct cw_panel_c
 	struct state *st = p->state;
 	struct rd_irect box;
 	if (!st || !st->table_shown || max < 1 || st->still_target != cairo_get_target(cr) ||
-	    !still_box(p, cr, &box) || memcmp(&box, &st->still_box, sizeof box) != 0 ||
+	    !cw_panel_device_box(p, cr, &box) || memcmp(&box, &st->still_box, sizeof box) != 0 ||
 	    !build(p, c, &r) || !scrolling(st, r.n))
 		return -1;
 	/* the whole panel: what the table draws is clipped to its body, but glyphs may touch the
