@@ -1,3 +1,4 @@
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -120,6 +121,10 @@ static void *prep_main(void *arg)
 		double at = pr->at;
 		const struct cw_snapshot *snap = pr->snap;
 		pthread_mutex_unlock(&pr->mu);
+		/* the last switch freed a frame, its shapefiles and the transition's pictures, much
+		 * of it in this thread's malloc arena: give it back to the system here, off the
+		 * render thread, so a wall that runs for days stays flat */
+		malloc_trim(0);
 		struct cw_frame *f = cw_frame_new(&w->scenes[scene], w->theme, w->view,
 		                                  w->utc_offset_min);
 		cairo_surface_t *pic = rd_surface_new(CAIRO_FORMAT_RGB24, w->view.w, w->view.h);
