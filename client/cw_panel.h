@@ -87,7 +87,8 @@ unsigned cw_panel_sources(const struct cw_panel *p);
 
 /* The figures the events.summary stats panel shows (exported for its tests): the figures of
  * events.summary at `now` into out[6]: events reported today; open; open and overdue; closed
- * today; 结案率, the percentage of today's events already closed (NaN without any); 平均处置时长,
+ * today; 处置完成率, cbwalld's closure_rate computed from the events: of those reported in the last
+ * 24 h that are closed or overdue, the percentage closed (NaN without any); 平均处置时长,
  * the mean minutes from reported to closed of the events closed today (NaN without any). */
 void cw_panel_stats_summary(const struct cw_snapshot *s, double now, int utc_offset_min,
                             double out[6]);

@@ -1,5 +1,5 @@
 /* A few large figures computed from the snapshot's grid events ("bind"):
- *   events.summary      今日上报, 在办, 超期, 今日结案, 结案率, 平均处置时长, as a strip of
+ *   events.summary      今日上报, 在办, 超期, 今日结案, 处置完成率, 平均处置时长, as a strip of
  *                       KPI-like figures that arranges itself to the panel's shape
  *   events.by_district  events reported today per district, ranked: a bar chart on a wide
  *                       panel, a ranking list otherwise
@@ -42,15 +42,20 @@ void cw_panel_stats_summary(const struct cw_snapshot *s, double now, int utc_off
                             double out[6])
 {
 	int64_t midnight = local_midnight(now, utc_offset_min);
-	double today = 0, today_closed = 0, open = 0, overdue = 0, closed_today = 0;
+	double today = 0, open = 0, overdue = 0, closed_today = 0, done_24h = 0, late_24h = 0;
 	double minutes = 0, timed = 0;
 	for (size_t i = 0; s && i < s->event_count; i++) {
 		const struct pr_event *e = &s->events[i];
 		int64_t rep = e->step_at[PR_EVENT_REPORTED], end = e->step_at[PR_EVENT_CLOSED];
 		bool closed = e->status == PR_EVENT_CLOSED;
-		if (rep >= midnight && rep < midnight + 86400) {
+		if (rep >= midnight && rep < midnight + 86400)
 			today++;
-			today_closed += closed;
+		/* cbwalld's closure_rate (docs/api.md), so this figure and a gauge of that metric
+		 * agree: of the last 24 h's events that are closed or past their deadline, the
+		 * share closed */
+		if (rep > (int64_t)floor(now) - 86400 && rep <= (int64_t)floor(now)) {
+			done_24h += closed;
+			late_24h += !closed && e->overdue;
 		}
 		if (!closed) {
 			open++;
@@ -65,7 +70,7 @@ void cw_panel_stats_summary(const struct cw_snapshot *s, double now, int utc_off
 	out[SUM_OPEN] = open;
 	out[SUM_OVERDUE] = overdue;
 	out[SUM_CLOSED_TODAY] = closed_today;
-	out[SUM_CLOSURE_PCT] = today > 0 ? today_closed / today * 100 : NAN;
+	out[SUM_CLOSURE_PCT] = done_24h + late_24h > 0 ? done_24h / (done_24h + late_24h) * 100 : NAN;
 	out[SUM_AVG_MIN] = timed > 0 ? minutes / timed : NAN;
 }
 
@@ -80,8 +85,19 @@ static void summary_figures(const struct cw_panel_ctx *c, struct figure f[SUM_N]
 	const struct rd_color *k = c->theme->colors;
 	double v[SUM_N];
 	cw_panel_stats_summary(c->snap, c->now, c->utc_offset_min, v);
+	/* cbwalld's own figure wins when it is there: it sees every event of the day, and the
+	 * same screen may show it in a gauge, so the two must agree */
+	const struct pr_metric *rate =
+	    c->snap && c->snap->has_metrics ? pr_metrics_find(&c->snap->metrics, "closure_rate") : NULL;
+	if (rate && isfinite(rate->value))
+		v[SUM_CLOSURE_PCT] = rate->value;
+	const struct pr_metric *handle =
+	    c->snap && c->snap->has_metrics ? pr_metrics_find(&c->snap->metrics, "avg_handle_hours")
+	                                    : NULL;
+	if (handle && isfinite(handle->value) && strcmp(handle->unit, "小时") == 0)
+		v[SUM_AVG_MIN] = handle->value * 60;
 	static const char *const labels[SUM_N] = {"今日上报", "在办事件", "超期事件",
-	                                          "今日结案", "今日结案率", "平均处置时长"};
+	                                          "今日结案", "处置完成率", "平均处置时长"};
 	for (int i = 0; i < SUM_N; i++) {
 		f[i].label = labels[i];
 		f[i].color = k[RD_VALUE];

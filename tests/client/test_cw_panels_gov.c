@@ -153,7 +153,8 @@ Test(gov_panels, events_summary_on_a_handmade_snapshot)
 	cr_assert_eq(v[1], 2, "open: %g", v[1]);
 	cr_assert_eq(v[2], 1, "open and overdue (a closed overdue one does not count): %g", v[2]);
 	cr_assert_eq(v[3], 2, "closed today: %g", v[3]);
-	cr_assert_float_eq(v[4], 200.0 / 3, 1e-9, "closure rate: 2 of today's 3: %g", v[4]);
+	cr_assert_float_eq(v[4], 200.0 / 3, 1e-9,
+	                   "completion: of the last 24 h's closed (2) or overdue (1), 2: %g", v[4]);
 	cr_assert_float_eq(v[5], 90, 1e-9, "mean of 60 and 120 minutes: %g", v[5]);
 
 	/* A minute before midnight everything above was "today" of the day before. */
