@@ -345,7 +345,7 @@ static void load(CURLM *m, struct slot *slots, int64_t kill_at, size_t *replay, 
 					a->alert = old->alert;
 					a->officer = old->officer;
 					a->replay = true;
-					snprintf(a->key, sizeof a->key, "%s", old->key);
+					memcpy(a->key, old->key, sizeof a->key); /* distinct elements of att */
 					ai = n_att - 1;
 				} else {
 					ai = fresh_attempt();
