@@ -393,9 +393,9 @@ bool cw_kiosk_event(struct cw_kiosk *k, const SDL_Event *ev, int ox, int oy, dou
 	case SDL_FINGERUP: {
 		SDL_Window *win = SDL_GetWindowFromID(ev->tfinger.windowID);
 		if (win)
-			SDL_GetWindowSize(win, &ww, &wh);
+			SDL_GetWindowSizeInPixels(win, &ww, &wh);
 		else if (SDL_GetMouseFocus())
-			SDL_GetWindowSize(SDL_GetMouseFocus(), &ww, &wh);
+			SDL_GetWindowSizeInPixels(SDL_GetMouseFocus(), &ww, &wh);
 		if (ww <= 0 || wh <= 0)
 			return false;
 		double x = ev->tfinger.x * ww + ox, y = ev->tfinger.y * wh + oy;

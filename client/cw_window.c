@@ -26,6 +26,7 @@
 #include "cw_feed.h"
 #include "cw_kiosk.h"
 #include "cw_wall.h"
+#include "cw_window.h"
 #include "cw_opts.h"
 #include "cw_present.h"
 #include "rd_text.h"
@@ -97,6 +98,49 @@ static void sdl_destroy(struct cw_presenter *base)
 }
 
 static const struct cw_presenter_ops sdl_ops = {sdl_target, sdl_present, sdl_destroy};
+
+static int scale_coord(int v, double s)
+{
+	return (int)lround(v * s);
+}
+
+void cw_window_event_to_pixels(SDL_Event *ev, double sx, double sy)
+{
+	if (sx == 1 && sy == 1)
+		return;
+	switch (ev->type) {
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+		ev->button.x = scale_coord(ev->button.x, sx);
+		ev->button.y = scale_coord(ev->button.y, sy);
+		break;
+	case SDL_MOUSEMOTION:
+		ev->motion.x = scale_coord(ev->motion.x, sx);
+		ev->motion.y = scale_coord(ev->motion.y, sy);
+		ev->motion.xrel = scale_coord(ev->motion.xrel, sx);
+		ev->motion.yrel = scale_coord(ev->motion.yrel, sy);
+		break;
+	case SDL_MOUSEWHEEL:
+		ev->wheel.mouseX = scale_coord(ev->wheel.mouseX, sx);
+		ev->wheel.mouseY = scale_coord(ev->wheel.mouseY, sy);
+		break;
+	default:
+		break;
+	}
+}
+
+void cw_window_pixels(SDL_Window *w, int *pw, int *ph, double *sx, double *sy)
+{
+	int ww, wh;
+	SDL_GetWindowSize(w, &ww, &wh);
+	SDL_GetWindowSizeInPixels(w, pw, ph);
+	if (*pw <= 0 || *ph <= 0) {
+		*pw = ww;
+		*ph = wh;
+	}
+	*sx = ww > 0 ? (double)*pw / ww : 1;
+	*sy = wh > 0 ? (double)*ph / wh : 1;
+}
 
 static const char usage[] =
     "usage: cbwall [--mode wall|kiosk|duty]\n"
@@ -487,6 +531,8 @@ int cw_cmd_window(int argc, char **argv)
 	Uint32 flags = o.span         ? SDL_WINDOW_BORDERLESS
 	               : o.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS
 	                              : 0;
+	if (!o.tiled) /* a tile of a wall is given in pixels: no scaling there */
+		flags |= SDL_WINDOW_ALLOW_HIGHDPI; /* draw in pixels, see cw_window.h */
 	char title[160];
 	snprintf(title, sizeof title, "cbwall — %s%s%s", o.scene_name ? o.scene_name : s.playlist.name,
 	         mode != CW_MODE_NONE ? " · " : "", mode != CW_MODE_NONE ? cw_mode_name(mode) : "");
@@ -508,7 +554,11 @@ int cw_cmd_window(int argc, char **argv)
 		SDL_ShowCursor(SDL_DISABLE);
 	SDL_StopTextInput(); /* the duty console starts it while a text field is open */
 	int w, h;
-	SDL_GetWindowSize(p->window, &w, &h);
+	double px_x, px_y; /* pixels per point (HiDPI) */
+	cw_window_pixels(p->window, &w, &h, &px_x, &px_y);
+	if (px_x != 1 || px_y != 1)
+		fprintf(stderr, "cbwall: HiDPI: drawing %dx%d pixels (%.2gx the window's points)\n", w,
+		        h, px_x);
 	struct cw_view view;
 	if (!cw_opts_view(&o, w, h, &view, &err)) { /* the window manager gave another size */
 		fprintf(stderr, "cbwall: %s; showing the whole canvas instead\n", err.msg);
@@ -603,7 +653,7 @@ int cw_cmd_window(int argc, char **argv)
 				            ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
 				            ev.window.event == SDL_WINDOWEVENT_RESTORED)) {
 					sdl_release(p);
-					SDL_GetWindowSize(p->window, &w, &h);
+					cw_window_pixels(p->window, &w, &h, &px_x, &px_y);
 					if (w != view.w || h != view.h) {
 						if (!cw_opts_view(&o, w, h, &view, &err))
 							view = (struct cw_view){w, h, 0, 0, w, h};
@@ -638,6 +688,7 @@ int cw_cmd_window(int argc, char **argv)
 						SDL_SetWindowFullscreen(p->window, SDL_WINDOW_FULLSCREEN_DESKTOP);
 					}
 				} else if (input.event) {
+					cw_window_event_to_pixels(&ev, px_x, px_y);
 					/* wall and kiosk are locked: their handler (kiosk, later) may only look
 					 * and point; keys reach it too, it must not exit or edit */
 					input.event(input.ud, &ev, view.x, view.y, now);
