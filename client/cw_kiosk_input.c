@@ -205,27 +205,16 @@ static const struct pr_alert *alert_on_map(const struct cw_kiosk *k,
 	return best;
 }
 
-/* The alert the ticker shows as its banner (cw_panel_ticker.c's rule): the first new one of
- * grade 1 or escalated (cw_alarm.h). */
-static const struct pr_alert *banner_alert(const struct cw_snapshot *s, double now)
-{
-	for (size_t i = 0; s && i < s->alert_count; i++) {
-		const struct pr_alert *a = &s->alerts[i];
-		if (a->status == PR_ALERT_NEW && (a->grade == 1 || cw_alarm_escalated(a, now)))
-			return a;
-	}
-	return NULL;
-}
-
 static void tap_scene(struct cw_kiosk *k, double x, double y)
 {
 	struct cw_frame *f = frame_of(k);
 	int i = panel_at(f, x, y);
 	struct cw_panel *p = i >= 0 ? cw_frame_panel(f, i) : NULL;
 	if (p && p->kind == &cw_panel_ticker) {
-		/* the banner's alert; the scrolling items are not hit-tested (rd_ticker keeps where
-		 * each item lies to itself) */
-		const struct pr_alert *a = banner_alert(k->snap, k->now);
+		/* the banner's alert, else the scrolling item under the finger */
+		struct cw_panel_ctx c;
+		cw_frame_context(f, k->snap, k->now, &c);
+		const struct pr_alert *a = cw_panel_ticker_alert_at(p, &c, x, y, k->target_px / 2.0);
 		if (a) {
 			open_alert(k, a->id, false);
 			return;

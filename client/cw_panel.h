@@ -79,6 +79,14 @@ struct cw_panel_map_info {
 };
 bool cw_panel_map_info(struct cw_panel *p, struct cw_panel_map_info *info);
 
+/* Ticker panels: the alert at canvas point (x, y) as the ticker shows it at c->now: the
+ * banner's alert while there is a banner, else the scrolling item under x (an item within
+ * slop pixels counts: a finger is wide); NULL for none or another kind. The alert lies in
+ * c->snap. */
+struct pr_alert;
+const struct pr_alert *cw_panel_ticker_alert_at(struct cw_panel *p, const struct cw_panel_ctx *c,
+                                                double x, double y, double slop);
+
 /* The kind that draws a scene panel of this type. */
 const struct cw_panel_kind *cw_panel_kind_of(enum cw_panel_type type);
 

@@ -220,3 +220,26 @@ const struct cw_panel_kind cw_panel_ticker = {.name = "ticker",
                                               .draw = ticker_draw,
                                               .next_change = ticker_next,
                                               .finish = ticker_finish};
+
+const struct pr_alert *cw_panel_ticker_alert_at(struct cw_panel *p, const struct cw_panel_ctx *c,
+                                                double x, double y, double slop)
+{
+	if (!p || p->kind != &cw_panel_ticker || !p->state || !c->snap ||
+	    !(x >= p->rect.x && x < p->rect.x + p->rect.w && y >= p->rect.y &&
+	      y < p->rect.y + p->rect.h))
+		return NULL;
+	const struct pr_alert *b = banner_alert(c->snap, c->now);
+	if (b)
+		return b;
+	struct ticker_state *s = p->state;
+	int counts[RD_GRADES];
+	bool any_new;
+	rebuild(s, p, c, items_key(c->snap, (int)round(p->rect.h), counts, &any_new));
+	struct motion m = motion_at(s, c, any_new, false);
+	int i = rd_ticker_item_at(c->theme, p->rect, s->strip, m.offset, counts, c->scale_h, x, slop);
+	/* the i-th alert the strip was built from (rebuild's order) */
+	for (size_t k = 0, n = 0; i >= 0 && k < c->snap->alert_count; k++)
+		if (shown(&c->snap->alerts[k]) && (int)n++ == i)
+			return &c->snap->alerts[k];
+	return NULL;
+}

@@ -232,3 +232,10 @@ int rd_ticker_period(const struct rd_ticker *ticker);
 void rd_ticker_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
                     const struct rd_ticker *ticker, long offset, double phase,
                     const int counts[RD_GRADES], int canvas_h);
+/* Hit-testing (a tap on the ticker): the index, among the items given to rd_ticker_new, of
+ * the item drawn under x by rd_ticker_draw with the same r, offset, counts and canvas_h; an
+ * item within slop pixels counts (a finger is wide). -1 for the fixed parts, the scroll
+ * window's gaps or no strip. */
+int rd_ticker_item_at(const struct rd_theme *th, struct rd_rect r, const struct rd_ticker *t,
+                      long offset, const int counts[RD_GRADES], int canvas_h, double x,
+                      double slop);

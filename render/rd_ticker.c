@@ -151,6 +151,8 @@ static double draw_label(cairo_t *cr, const struct rd_theme *th, struct rd_rect 
 	double w = fmin(ceil(pad + sign + pad * 0.6 + tw + pad), max_w);
 	if (w < px * 2.5)
 		return 0;
+	if (!cr) /* measuring only */
+		return w;
 	cairo_save(cr);
 	cairo_pattern_t *p = cairo_pattern_create_linear(r.x, 0, r.x + w, 0);
 	struct rd_color red = th->grade[0];
@@ -196,6 +198,8 @@ static double draw_counts(cairo_t *cr, const struct rd_theme *th, struct rd_rect
 	}
 	if (cw < 4)
 		return 0;
+	if (!cr) /* measuring only */
+		return need;
 	cs.px = fmin(cs.px, fmax(9, cw / 2.2));
 	double x = r.x + r.w - need;
 	if (lw > 0)
@@ -217,6 +221,48 @@ static double draw_counts(cairo_t *cr, const struct rd_theme *th, struct rd_rect
 	return need;
 }
 
+/* Where the items scroll: between the label and the counts (drawing those when cr is set). */
+static struct rd_irect scroll_window(cairo_t *cr, const struct rd_theme *th, struct rd_irect ir,
+                                     const int counts[RD_GRADES], double px)
+{
+	struct rd_rect r = {ir.x, ir.y, ir.w, ir.h};
+	double gap = round(px * 0.6);
+	double right = draw_counts(cr, th, r, counts, px);
+	double left = draw_label(cr, th, r, fmin(r.w * 0.3, r.w - right - gap), px);
+	struct rd_irect win = {ir.x + (int)ceil(left + gap), ir.y, 0, ir.h};
+	win.w = ir.x + ir.w - (int)ceil(right + gap) - win.x;
+	return win;
+}
+
+int rd_ticker_item_at(const struct rd_theme *th, struct rd_rect r, const struct rd_ticker *t,
+                      long offset, const int counts[RD_GRADES], int canvas_h, double x,
+                      double slop)
+{
+	struct rd_irect ir = {(int)round(r.x), (int)round(r.y), (int)round(r.w), (int)round(r.h)};
+	if (!t || ir.w < 8 || ir.h < 8 || !(isfinite(x) && isfinite(slop)))
+		return -1;
+	struct rd_irect win = scroll_window(NULL, th, ir, counts, text_px(th, ir.h, canvas_h));
+	if (win.w < 1 || x < win.x || x >= win.x + win.w)
+		return -1;
+	long off = ((offset % t->period) + t->period) % t->period;
+	double sx = fmod(x - win.x + off, t->period); /* in the strip */
+	int best = -1;
+	double best_d = fmax(0, slop) + 0.5;
+	for (size_t i = 0; i < t->n; i++) {
+		/* the strip repeats: an item near its end is also near the start of the next copy */
+		for (int copy = -1; copy <= 1; copy++) {
+			double x0 = t->spans[i].x0 + copy * (double)t->period;
+			double x1 = t->spans[i].x1 + copy * (double)t->period;
+			double d = sx < x0 ? x0 - sx : sx > x1 ? sx - x1 : 0;
+			if (d < best_d) {
+				best_d = d;
+				best = (int)i;
+			}
+		}
+	}
+	return best;
+}
+
 void rd_ticker_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
                     const struct rd_ticker *t, long offset, double phase,
                     const int counts[RD_GRADES], int canvas_h)
@@ -233,11 +279,7 @@ void rd_ticker_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
 	cairo_rectangle(cr, r.x, r.y, r.w, r.h);
 	cairo_fill(cr);
 	cairo_restore(cr);
-	double gap = round(px * 0.6);
-	double right = draw_counts(cr, th, r, counts, px);
-	double left = draw_label(cr, th, r, fmin(r.w * 0.3, r.w - right - gap), px);
-	struct rd_irect win = {ir.x + (int)ceil(left + gap), ir.y, 0, ir.h};
-	win.w = ir.x + ir.w - (int)ceil(right + gap) - win.x;
+	struct rd_irect win = scroll_window(cr, th, ir, counts, px);
 	if (win.w < 1)
 		return;
 

@@ -238,3 +238,55 @@ Test(motion, panels_of_a_failed_source_carry_a_stale_mark)
 	cw_snapshot_unref(down);
 	cw_snapshot_unref(ok);
 }
+
+/* A tap on the ticker (the kiosk's "tap an alert to see its detail"): the item under the
+ * finger is the one drawn there, however far the strip has moved. */
+Test(motion, a_tap_on_the_ticker_finds_the_alert_drawn_there)
+{
+	struct cw_snapshot *snap = fixture_copy();
+	ack_all_grade1(snap);
+	struct cw_panel p = {.kind = &cw_panel_ticker, .rect = {0, 600, 1800, 54}};
+	struct cw_panel_ctx c = ctx(snap, t0), later = ctx(snap, t0 + 1);
+	p.kind->init(&p, &c);
+	cr_expect_null(cw_panel_ticker_alert_at(&p, &c, 5, 627, 0), "the label is no alert");
+	cr_expect_null(cw_panel_ticker_alert_at(&p, &c, 900, 500, 0), "above the strip");
+	/* one second later the strip has moved 110 px (its speed at 1080 px) to the left */
+	int found = 0, order_ok = 0;
+	const struct pr_alert *prev = NULL;
+	for (int x = 0; x < 1800; x++) {
+		const struct pr_alert *a = cw_panel_ticker_alert_at(&p, &later, x, 627, 0);
+		if (x >= 400 && x + 110 < 1200) /* well inside the scroll window */
+			cr_assert_eq(a, cw_panel_ticker_alert_at(&p, &c, x + 110, 627, 0), "at x %d", x);
+		if (!a || a == prev)
+			continue;
+		cr_assert(a->status != PR_ALERT_RESOLVED, "%s is shown", a->id);
+		/* items follow the alerts' screen order, the strip repeating */
+		if (prev) {
+			size_t ia = (size_t)(a - snap->alerts), ip = (size_t)(prev - snap->alerts);
+			order_ok += ia > ip || ia < 3;
+		}
+		prev = a;
+		found++;
+	}
+	cr_expect_geq(found, 3, "a 1800 px strip shows several alerts, found %d", found);
+	cr_expect_eq(order_ok, found - 1, "in screen order");
+	/* a finger's slop reaches an item from the gap beside it */
+	int gap_hits = 0;
+	for (int x = 300; x < 1500; x++)
+		if (!cw_panel_ticker_alert_at(&p, &c, x, 627, 0))
+			gap_hits += cw_panel_ticker_alert_at(&p, &c, x, 627, 40) != NULL;
+	cr_expect_gt(gap_hits, 0, "slop counts");
+	p.kind->finish(&p);
+
+	/* while a grade-1 alert is unacknowledged the strip is its banner: all of it opens it */
+	struct cw_snapshot *raw = fixture();
+	struct cw_panel_ctx cb = ctx(raw, t0);
+	p.kind->init(&p, &cb);
+	const struct pr_alert *b = cw_panel_ticker_alert_at(&p, &cb, 5, 627, 0);
+	cr_assert_not_null(b);
+	cr_expect_eq(b->grade, 1);
+	cr_expect_eq(cw_panel_ticker_alert_at(&p, &cb, 1700, 640, 0), b);
+	p.kind->finish(&p);
+	cw_snapshot_unref(raw);
+	cw_snapshot_unref(snap);
+}

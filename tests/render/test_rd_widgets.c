@@ -737,3 +737,33 @@ Test(widgets, gallery_alerts)
 	rd_ticker_free(t);
 	gallery_check(s, cr, "widgets_alerts");
 }
+
+Test(widgets, ticker_hit_test_follows_the_strip)
+{
+	struct rd_ticker *t = rd_ticker_new(&theme, ticker_items, 5, 48, 1080);
+	cr_assert_not_null(t);
+	int period = rd_ticker_period(t);
+	struct rd_rect r = {0, 0, 1920, 48};
+	cr_expect_eq(rd_ticker_item_at(&theme, r, t, 0, counts_ok, 1080, 10, 0), -1, "the label");
+	cr_expect_eq(rd_ticker_item_at(&theme, r, t, 0, counts_ok, 1080, 1915, 0), -1, "the counts");
+	cr_expect_eq(rd_ticker_item_at(&theme, r, NULL, 0, counts_ok, 1080, 900, 0), -1);
+	cr_expect_eq(rd_ticker_item_at(&theme, r, t, 0, counts_ok, 1080, NAN, 0), -1);
+	/* at offset 0 the items enter in order from the window's left edge */
+	int last = -1, seen = 0;
+	for (int x = 0; x < 1920; x++) {
+		int i = rd_ticker_item_at(&theme, r, t, 0, counts_ok, 1080, x, 0);
+		if (i < 0 || i == last)
+			continue;
+		cr_assert_eq(i, last + 1, "item %d after %d at x %d", i, last, x);
+		last = i;
+		seen++;
+	}
+	cr_expect_geq(seen, 2);
+	/* whole periods change nothing; moving by d shows at x what was at x + d */
+	for (int x = 400; x < 1200; x += 7) {
+		int i = rd_ticker_item_at(&theme, r, t, 137, counts_ok, 1080, x, 0);
+		cr_expect_eq(i, rd_ticker_item_at(&theme, r, t, 137 + 2L * period, counts_ok, 1080, x, 0));
+		cr_expect_eq(i, rd_ticker_item_at(&theme, r, t, 137 - 100, counts_ok, 1080, x + 100, 0));
+	}
+	rd_ticker_free(t);
+}
