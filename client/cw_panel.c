@@ -90,3 +90,63 @@ bool cw_panel_device_box(const struct cw_panel *p, cairo_t *cr, struct rd_irect 
 	                       cairo_image_surface_get_height(t)};
 	return rd_irect_intersect(r, all, box);
 }
+
+void cw_still_take(struct cw_still *s, const struct cw_panel *p, cairo_t *cr, uint64_t key)
+{
+	struct rd_irect box;
+	s->target = NULL;
+	if (!cw_panel_device_box(p, cr, &box))
+		return;
+	cairo_surface_t *t = cairo_get_target(cr);
+	cairo_format_t fmt = cairo_image_surface_get_format(t);
+	if (s->pic && (cairo_image_surface_get_width(s->pic) != box.w ||
+	               cairo_image_surface_get_height(s->pic) != box.h ||
+	               cairo_image_surface_get_format(s->pic) != fmt)) {
+		cairo_surface_destroy(s->pic);
+		s->pic = NULL;
+	}
+	if (!s->pic)
+		s->pic = cairo_image_surface_create(fmt, box.w, box.h);
+	cairo_surface_flush(t);
+	cairo_t *c2 = cairo_create(s->pic);
+	cairo_set_source_surface(c2, t, -box.x, -box.y);
+	cairo_set_operator(c2, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(c2);
+	bool ok = cairo_status(c2) == CAIRO_STATUS_SUCCESS;
+	cairo_destroy(c2);
+	s->box = box;
+	s->key = key;
+	s->target = ok ? t : NULL;
+}
+
+bool cw_still_usable(const struct cw_still *s, const struct cw_panel *p, cairo_t *cr,
+                     uint64_t key)
+{
+	struct rd_irect box;
+	return s->pic && s->target && s->target == cairo_get_target(cr) && s->key == key &&
+	       cw_panel_device_box(p, cr, &box) && memcmp(&box, &s->box, sizeof box) == 0;
+}
+
+void cw_still_put(const struct cw_still *s, cairo_t *cr, struct rd_irect clip)
+{
+	cairo_save(cr);
+	cairo_rectangle(cr, clip.x, clip.y, clip.w, clip.h);
+	cairo_clip(cr);
+	cairo_identity_matrix(cr);
+	cairo_set_source_surface(cr, s->pic, s->box.x, s->box.y);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_restore(cr);
+}
+
+void cw_still_forget(struct cw_still *s)
+{
+	s->target = NULL;
+}
+
+void cw_still_free(struct cw_still *s)
+{
+	if (s->pic)
+		cairo_surface_destroy(s->pic);
+	*s = (struct cw_still){0};
+}

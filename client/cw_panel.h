@@ -113,6 +113,25 @@ struct ly_map *cw_map_load_layers(const struct cw_panel *p, const struct cw_pane
  * with a whole-pixel translation. False otherwise (draw everything instead). */
 bool cw_panel_device_box(const struct cw_panel *p, cairo_t *cr, struct rd_irect *box);
 
+/* A panel's picture without its changing part, kept from the frame's target so an update
+ * paints it back and draws only what changed (the table's carousel, the gauge's value).
+ * take copies the panel's device box (cw_panel_device_box) after the still part is drawn;
+ * usable says whether cr draws on that same target and box and key is the one taken with
+ * (target is compared, never dereferenced); put paints the still back, clipped to clip
+ * (canvas pixels), with SOURCE. Zero-initialize; free releases the copy. */
+struct cw_still {
+	cairo_surface_t *pic;
+	struct rd_irect box; /* device pixels of the target */
+	const void *target;
+	uint64_t key;
+};
+void cw_still_take(struct cw_still *s, const struct cw_panel *p, cairo_t *cr, uint64_t key);
+bool cw_still_usable(const struct cw_still *s, const struct cw_panel *p, cairo_t *cr,
+                     uint64_t key);
+void cw_still_put(const struct cw_still *s, cairo_t *cr, struct rd_irect clip);
+void cw_still_forget(struct cw_still *s); /* not usable until the next take */
+void cw_still_free(struct cw_still *s);
+
 /* FNV-1a, for keys. */
 uint64_t cw_hash(uint64_t h, const void *data, size_t len);
 uint64_t cw_hash_str(uint64_t h, const char *s);

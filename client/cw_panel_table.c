@@ -32,13 +32,10 @@ struct state {
 	struct rd_rect table; /* where the table goes inside the frame */
 	int visible;          /* whole body rows it shows */
 	bool narrow;          /* too narrow for the type/grade column */
-	/* The panel's frame as drawn on cr's target (background and frame, before the table),
-	 * in the target's format, so a carousel step puts it back under the table and draws only
-	 * the table; still_target is compared, never dereferenced. */
-	cairo_surface_t *still;
-	struct rd_irect still_box; /* device pixels of the target */
-	cairo_surface_t *still_target;
-	bool table_shown;          /* the last draw on still_target was the table over the still */
+	/* The panel's frame as drawn on cr's target (background and frame, before the table):
+	 * usable while the last draw there was the table over it. */
+	struct cw_still still;
+	struct rd_table_cache *rows_pic; /* the carousel's rows as a picture, for its slides */
 };
 
 /* The rows of one frame: cells as rd_table takes them. */
@@ -307,8 +304,10 @@ static void table_init(struct cw_panel *p, const struct cw_panel_ctx *c)
 static void table_finish(struct cw_panel *p)
 {
 	struct state *st = p->state;
-	if (st && st->still)
-		cairo_surface_destroy(st->still);
+	if (st) {
+		cw_still_free(&st->still);
+		rd_table_cache_free(st->rows_pic);
+	}
 	free(p->state);
 	p->state = NULL;
 }
@@ -332,31 +331,10 @@ static uint64_t table_key(struct cw_panel *p, const struct cw_panel_ctx *c)
 	return h;
 }
 
-static void take_still(struct state *st, cairo_t *cr, struct rd_irect box)
-{
-	cairo_surface_t *t = cairo_get_target(cr);
-	cairo_format_t fmt = cairo_image_surface_get_format(t);
-	if (st->still && (cairo_image_surface_get_width(st->still) != box.w ||
-	                  cairo_image_surface_get_height(st->still) != box.h ||
-	                  cairo_image_surface_get_format(st->still) != fmt)) {
-		cairo_surface_destroy(st->still);
-		st->still = NULL;
-	}
-	if (!st->still)
-		st->still = cairo_image_surface_create(fmt, box.w, box.h);
-	cairo_surface_flush(t);
-	cairo_t *c2 = cairo_create(st->still);
-	cairo_set_source_surface(c2, t, -box.x, -box.y);
-	cairo_set_operator(c2, CAIRO_OPERATOR_SOURCE);
-	cairo_paint(c2);
-	bool ok = cairo_status(c2) == CAIRO_STATUS_SUCCESS;
-	cairo_destroy(c2);
-	st->still_box = box;
-	st->still_target = ok ? t : NULL;
-}
-
 static void draw_table(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
                        const struct rows *rp);
+static struct rd_table table_of(const struct cw_panel *p, const struct cw_panel_ctx *c,
+                                const struct rows *rp);
 
 static void table_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c)
 {
@@ -364,51 +342,68 @@ static void table_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ct
 	struct state *st = p->state;
 	struct rd_rect in = rd_panel_frame(cr, c->theme, p->rect, cw_panel_title_text(p), c->scale_h);
 	if (st)
-		st->table_shown = false;
+		cw_still_forget(&st->still);
 	if (!build(p, c, &r)) {
 		rd_draw_no_data(cr, c->theme, in, c->scale_h);
 		return;
 	}
-	struct rd_irect box;
-	if (st && scrolling(st, r.n) && cw_panel_device_box(p, cr, &box)) {
-		take_still(st, cr, box);
-		st->table_shown = st->still_target != NULL;
-	}
+	if (st && scrolling(st, r.n))
+		cw_still_take(&st->still, p, cr, 0);
 	draw_table(p, cr, c, &r);
 }
 
+/* What the rows show (cells, colors, columns), for the carousel's picture of them. */
+static uint64_t rows_key(const struct state *st, const struct rows *r)
+{
+	uint64_t h = cw_hash(CW_HASH_INIT, &r->n, sizeof r->n);
+	h = cw_hash(h, &st->narrow, sizeof st->narrow);
+	h = cw_hash(h, &st->bind, sizeof st->bind);
+	for (size_t i = 0; i < r->n * r->cols; i++) {
+		h = cw_hash_str(h, r->cells[i]);
+		h = cw_hash(h, &r->colors[i], sizeof r->colors[i]);
+	}
+	return h;
+}
+
 /* A carousel step over the table it last drew on this target: the frame's still back under
- * the table's rectangle, then the table. */
+ * the table's body, then the body's rows, from their picture (rd_table_draw_body_cached)
+ * while the rows stay the same: a slide frame costs two copies. */
 static int table_update(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
                         struct rd_irect *rects, int max)
 {
 	static _Thread_local struct rows r;
 	struct state *st = p->state;
-	struct rd_irect box;
-	if (!st || !st->table_shown || max < 1 || st->still_target != cairo_get_target(cr) ||
-	    !cw_panel_device_box(p, cr, &box) || memcmp(&box, &st->still_box, sizeof box) != 0 ||
-	    !build(p, c, &r) || !scrolling(st, r.n))
+	if (!st || max < 1 || !cw_still_usable(&st->still, p, cr, 0) || !build(p, c, &r) ||
+	    !scrolling(st, r.n))
 		return -1;
-	/* the whole panel: what the table draws is clipped to its body, but glyphs may touch the
-	 * pixel row under it (seen at 1920x1080), so the still goes back over all of it */
+	/* The body from its still and the rows' picture; the header stays. A body that does not
+	 * start on a pixel edge shares a pixel row with the header: then the whole panel from
+	 * its still and the whole table. One pixel row under the body too: glyphs were seen to
+	 * touch it (1920x1080). */
+	struct rd_table tab = table_of(p, c, &r);
+	struct rd_rect body = rd_table_body(c->theme, st->table, c->scale_h);
 	struct rd_irect t = rd_rect_outer(p->rect);
+	bool rows_only = body.y == floor(body.y);
+	if (rows_only) {
+		struct rd_irect b = rd_rect_outer(body);
+		b.h += 1;
+		if (!rd_irect_intersect(b, rd_rect_outer(p->rect), &t))
+			return -1;
+	}
+	cw_still_put(&st->still, cr, t);
 	cairo_save(cr);
 	cairo_rectangle(cr, t.x, t.y, t.w, t.h);
 	cairo_clip(cr);
-	cairo_save(cr);
-	cairo_identity_matrix(cr);
-	cairo_set_source_surface(cr, st->still, st->still_box.x, st->still_box.y);
-	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
-	cairo_paint(cr);
-	cairo_restore(cr);
-	draw_table(p, cr, c, &r);
+	if (!rows_only || !rd_table_draw_body_cached(cr, c->theme, st->table, &tab, c->scale_h,
+	                                             rows_key(st, &r), &st->rows_pic))
+		rd_table_draw(cr, c->theme, st->table, &tab, c->scale_h);
 	cairo_restore(cr);
 	rects[0] = t;
 	return 1;
 }
 
-static void draw_table(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
-                       const struct rows *rp)
+static struct rd_table table_of(const struct cw_panel *p, const struct cw_panel_ctx *c,
+                                const struct rows *rp)
 {
 	const struct rows *r = rp;
 	const struct state *st = p->state;
@@ -431,14 +426,20 @@ static void draw_table(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ct
 	                                                   {"区县", 1.3, RD_ALIGN_LEFT},
 	                                                   {"状态", 1.3, RD_ALIGN_CENTER}};
 	bool ev = st->bind == BIND_EVENTS_LATEST;
-	struct rd_table t = {
+	return (struct rd_table){
 	    .columns = ev ? (st->narrow ? ev_narrow : ev_cols) : (st->narrow ? al_narrow : al_cols),
 	    .column_count = r->cols,
 	    .cells = r->cells,
 	    .cell_colors = r->colors,
 	    .row_count = r->n,
 	    .scroll = scrolling(st, r->n) ? carousel_scroll(carousel_pos(c->now), r->n) : 0};
-	rd_table_draw(cr, c->theme, st->table, &t, c->scale_h);
+}
+
+static void draw_table(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
+                       const struct rows *r)
+{
+	struct rd_table t = table_of(p, c, r);
+	rd_table_draw(cr, c->theme, ((const struct state *)p->state)->table, &t, c->scale_h);
 }
 
 static double table_next(struct cw_panel *p, const struct cw_panel_ctx *c)

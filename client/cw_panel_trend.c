@@ -271,18 +271,81 @@ static uint64_t gauge_key(struct cw_panel *p, const struct cw_panel_ctx *c)
 	return m ? hash_metric(h, m) : cw_hash_str(h, "no data");
 }
 
+/* A gauge keeps the picture of its frame and track (cw_still) and its arc's gradient: a new
+ * value paints the still back and draws the value part only (rd_gauge_draw_cached). */
+struct gauge_state {
+	struct rd_gauge_cache *arc;
+	struct cw_still still;
+	struct rd_rect in; /* inside the frame, as last drawn */
+};
+
+static uint64_t gauge_still_key(const struct rd_gauge *g)
+{
+	double v[4] = {g->min, g->max, g->warn, g->bad};
+	uint64_t h = cw_hash(CW_HASH_INIT, v, sizeof v);
+	return cw_hash(h, &g->higher_is_better, sizeof g->higher_is_better);
+}
+
+static void gauge_init(struct cw_panel *p, const struct cw_panel_ctx *c)
+{
+	(void)c;
+	p->state = calloc(1, sizeof(struct gauge_state));
+	if (!p->state)
+		abort();
+}
+
 static void gauge_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c)
 {
+	struct gauge_state *st = p->state;
 	struct rd_rect in = rd_panel_frame(cr, c->theme, p->rect, cw_panel_title_text(p), c->scale_h);
 	struct rd_gauge g;
+	cw_still_forget(&st->still);
 	if (!gauge_of(p, c, &g)) {
 		rd_draw_no_data(cr, c->theme, in, c->scale_h);
 		return;
 	}
-	rd_gauge_draw(cr, c->theme, in, &g, c->scale_h);
+	rd_gauge_draw_cached(cr, c->theme, in, &g, c->scale_h, RD_GAUGE_STILL, &st->arc);
+	cw_still_take(&st->still, p, cr, gauge_still_key(&g));
+	st->in = in;
+	rd_gauge_draw_cached(cr, c->theme, in, &g, c->scale_h, RD_GAUGE_VALUE, &st->arc);
 }
 
-const struct cw_panel_kind cw_panel_gauge = {.name = "gauge", .key = gauge_key, .draw = gauge_draw};
+static int gauge_update(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
+                        struct rd_irect *rects, int max)
+{
+	struct gauge_state *st = p->state;
+	struct rd_gauge g;
+	if (max < 1 || !gauge_of(p, c, &g) ||
+	    !cw_still_usable(&st->still, p, cr, gauge_still_key(&g)))
+		return -1;
+	struct rd_irect box = rd_rect_outer(st->in);
+	cw_still_put(&st->still, cr, box);
+	cairo_save(cr);
+	cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+	cairo_clip(cr);
+	rd_gauge_draw_cached(cr, c->theme, st->in, &g, c->scale_h, RD_GAUGE_VALUE, &st->arc);
+	cairo_restore(cr);
+	rects[0] = box;
+	return 1;
+}
+
+static void gauge_finish(struct cw_panel *p)
+{
+	struct gauge_state *st = p->state;
+	if (st) {
+		rd_gauge_cache_free(st->arc);
+		cw_still_free(&st->still);
+	}
+	free(st);
+	p->state = NULL;
+}
+
+const struct cw_panel_kind cw_panel_gauge = {.name = "gauge",
+                                             .init = gauge_init,
+                                             .key = gauge_key,
+                                             .draw = gauge_draw,
+                                             .update = gauge_update,
+                                             .finish = gauge_finish};
 
 /* ---- alerts ---- */
 

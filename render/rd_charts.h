@@ -112,6 +112,21 @@ struct rd_gauge {
 };
 void rd_gauge_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
                    const struct rd_gauge *gauge, int canvas_h);
+/* The same in parts, keeping the value arc's gradient as a picture in *cache (made on first
+ * use and remade when the geometry, color or device offset change; NULL cache: none).
+ * RD_GAUGE_STILL draws what depends on the geometry, range and zones only (the track, its
+ * ticks, min and max); RD_GAUGE_VALUE the rest (the value's arc, pointer, number and label),
+ * which never overlaps the still part: a panel keeps a picture of the still part and, when
+ * the value changes, paints that back and draws the value part, a copy instead of the whole
+ * gauge and a gradient over the arc. STILL then VALUE is ALL, rd_gauge_draw's pixels within a
+ * level of rounding.
+ * Free with rd_gauge_cache_free (NULL is fine). */
+enum { RD_GAUGE_STILL = 1, RD_GAUGE_VALUE = 2, RD_GAUGE_ALL = 3 };
+struct rd_gauge_cache;
+void rd_gauge_draw_cached(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
+                          const struct rd_gauge *gauge, int canvas_h, unsigned parts,
+                          struct rd_gauge_cache **cache);
+void rd_gauge_cache_free(struct rd_gauge_cache *cache);
 
 /* ---- ranking list (rd_rank.c) ---- */
 
@@ -153,6 +168,23 @@ struct rd_table {
 int rd_table_visible_rows(const struct rd_theme *th, struct rd_rect r, int canvas_h);
 void rd_table_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
                    const struct rd_table *table, int canvas_h);
+/* A carousel's rows kept as a picture (PERFORMANCE.md: a slide should cost a copy, not a
+ * re-layout of every cell). rd_table_draw_body_cached draws the body of a scrolling table
+ * (more rows than fit) as rd_table_draw would, from the rows first..first+visible rendered
+ * once into *cache (made on first use, remade when rows_key, the first row, r, canvas_h or
+ * the device offset change); the header is not drawn. rows_key must change whenever the
+ * cells, colors or columns do. Returns false, drawing nothing, when the table does not
+ * scroll or cr's transformation is not a whole-pixel translation: draw with rd_table_draw
+ * then. Pixels match rd_table_draw's within rounding (glyph edges, composited once more, may differ
+ * by a few levels).
+ * Free with rd_table_cache_free (NULL is fine). */
+struct rd_table_cache;
+bool rd_table_draw_body_cached(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
+                               const struct rd_table *table, int canvas_h, uint64_t rows_key,
+                               struct rd_table_cache **cache);
+void rd_table_cache_free(struct rd_table_cache *cache);
+/* The body of r (under the header) as rd_table_draw lays it out. */
+struct rd_rect rd_table_body(const struct rd_theme *th, struct rd_rect r, int canvas_h);
 
 /* ---- progress bars (rd_progress.c) ---- */
 

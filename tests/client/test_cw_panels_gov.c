@@ -14,6 +14,7 @@
 #include "cw_scene.h"
 #include "cw_snapshot.h"
 #include "rd_draw.h"
+#include "rd_png.h"
 #include "rd_widgets.h"
 
 /* cw_panel_stats.c: the figures of events.summary (reported today, open, overdue, closed
@@ -431,5 +432,81 @@ Test(gov_panels, alerts_list_active_ones)
 	cairo_surface_destroy(none);
 	fixture_finish(&f);
 	cw_snapshot_unref(s2);
+	cw_snapshot_unref(s);
+}
+
+/* What a wall does between full draws: the table's and the gauge's update hooks bring the
+ * picture on the same target up to date, drawing only what changed. The result must be the
+ * full draw's within the rounding of cached pictures (rd_table_draw_body_cached,
+ * rd_gauge_draw_cached). */
+static void expect_like_full_draw(struct fixture *f, cairo_surface_t *updated, const char *what)
+{
+	cairo_surface_flush(updated);
+	cairo_surface_t *full = draw(f);
+	struct rd_diff d;
+	struct rd_err err;
+	cr_assert(rd_image_diff(full, updated, &d, NULL, &err), "%s", err.msg);
+	cr_assert_leq(d.max_delta, 16, "%s: %ld pixels differ by up to %d, first at %d,%d", what,
+	              d.changed, d.max_delta, d.first_x, d.first_y);
+	cairo_surface_destroy(full);
+}
+
+static void updates_match_full_draws(enum cw_panel_type type, const char *bind,
+                                     struct cw_snapshot *s, double t0, double t1, double step,
+                                     void (*change)(struct cw_snapshot *, int))
+{
+	struct fixture f, ref; /* ref: full draws, each on a new surface */
+	fixture_init(&f, type, bind, s, 480, 420);
+	fixture_init(&ref, type, bind, s, 480, 420);
+	cairo_surface_t *target = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 480, 420);
+	cairo_t *cr = cairo_create(target);
+	f.ctx.now = t0;
+	f.panel.kind->draw(&f.panel, cr, &f.ctx);
+	int updates = 0, k = 0;
+	for (double t = t0 + step; t < t1; t += step, k++) {
+		if (change)
+			change(s, k);
+		f.ctx.now = t;
+		struct rd_irect rects[4];
+		int n = f.panel.kind->update(&f.panel, cr, &f.ctx, rects, 4);
+		cr_assert_geq(n, 0, "%s: the update hook takes over at %.3f", bind, t - t0);
+		updates += n > 0;
+		char what[64];
+		snprintf(what, sizeof what, "%s at %.3f s", bind[0] ? bind : "gauge", t - t0);
+		ref.ctx.now = t;
+		expect_like_full_draw(&ref, target, what);
+	}
+	cr_assert_gt(updates, 0);
+	cairo_destroy(cr);
+	cairo_surface_destroy(target);
+	fixture_finish(&f);
+	fixture_finish(&ref);
+}
+
+Test(gov_panels, table_slides_by_update_equal_full_draws)
+{
+	struct cw_snapshot *s = many_events();
+	/* three steps, each slide frame and the rests between */
+	updates_match_full_draws(CW_PANEL_TABLE, "events.latest", s, NOW, NOW + 9, 1.0 / 30, NULL);
+	cw_snapshot_unref(s);
+}
+
+static void closure_changes(struct cw_snapshot *s, int k)
+{
+	struct pr_metric *m = &s->metrics.items[0];
+	m->value = 60 + (k * 7) % 40; /* through the warn and bad zones */
+	m->change_pct = k - 2.5;
+}
+
+Test(gov_panels, gauge_value_by_update_equals_full_draws)
+{
+	struct cw_snapshot *s = many_events();
+	s->has_metrics = true;
+	s->metrics.count = 1;
+	s->metrics.items[0] = (struct pr_metric){.key = "closure_rate", .label = "处置完成率",
+	                                         .unit = "%", .value = 93.5, .has_change = true,
+	                                         .change_pct = 1.5, .decimals = 1,
+	                                         .higher_is_better = true};
+	updates_match_full_draws(CW_PANEL_GAUGE, "", s, NOW, NOW + 6, 1, closure_changes);
 	cw_snapshot_unref(s);
 }

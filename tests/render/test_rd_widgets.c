@@ -767,3 +767,93 @@ Test(widgets, ticker_hit_test_follows_the_strip)
 	}
 	rd_ticker_free(t);
 }
+
+/* The carousel's rows kept as a picture (rd_table_draw_body_cached) draw what rd_table_draw
+ * draws, at rest, mid-slide and after the picture moved on row by row, on a whole-pixel and a
+ * fractional left edge, on a translated context as a wall tile has. As the table panel does,
+ * the body's pixels go back to the ground (its still) and the cached rows go over them. */
+static void ground(cairo_t *cr, struct rd_irect r)
+{
+	cairo_set_source_rgb(cr, 0.05, 0.1, 0.2);
+	cairo_rectangle(cr, r.x, r.y, r.w, r.h);
+	cairo_fill(cr);
+}
+
+Test(widgets, table_rows_picture_equals_the_table)
+{
+	const struct rd_rect rects[2] = {{10, 20, 600, 300}, {10.5, 20, 600, 300}};
+	for (int k = 0; k < 2; k++) {
+		struct rd_table_cache *cache = NULL;
+		cairo_surface_t *a = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 340);
+		cairo_surface_t *b = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 340);
+		struct rd_irect all = {-10, -10, 660, 360};
+		cairo_t *cb = cairo_create(b);
+		cairo_translate(cb, -3, 7);
+		ground(cb, all);
+		rd_table_draw(cb, &theme, rects[k], &table_ok, 1080); /* the panel's full draw */
+		struct rd_rect body = rd_table_body(&theme, rects[k], 1080);
+		cr_assert_eq(body.y, floor(body.y));
+		for (double s = 0; s < 14; s += 0.25) {
+			struct rd_table t = table_ok;
+			t.scroll = s;
+			cairo_t *ca = cairo_create(a);
+			cairo_translate(ca, -3, 7);
+			ground(ca, all);
+			rd_table_draw(ca, &theme, rects[k], &t, 1080);
+			cairo_destroy(ca);
+			ground(cb, rd_rect_outer(body));
+			cr_assert(rd_table_draw_body_cached(cb, &theme, rects[k], &t, 1080, 42, &cache));
+			cairo_surface_flush(b);
+			struct rd_diff d;
+			cr_assert(rd_image_diff(a, b, &d, NULL, NULL));
+			/* glyph edges composited once more round a little differently */
+			cr_assert_leq(d.max_delta, 16, "rect %d scroll %.2f: delta %d at %d,%d", k, s,
+			              d.max_delta, d.first_x, d.first_y);
+		}
+		/* no carousel, or not whole pixels: the caller draws the table itself */
+		struct rd_table few = table_ok;
+		few.row_count = 2;
+		cr_expect_not(rd_table_draw_body_cached(cb, &theme, rects[k], &few, 1080, 1, &cache));
+		cairo_scale(cb, 2, 2);
+		cr_expect_not(rd_table_draw_body_cached(cb, &theme, rects[k], &table_ok, 1080, 1, &cache));
+		cairo_destroy(cb);
+		rd_table_cache_free(cache);
+		cairo_surface_destroy(a);
+		cairo_surface_destroy(b);
+	}
+	rd_table_cache_free(NULL);
+}
+
+/* The gauge in two parts (a panel keeps the still one) is the gauge. */
+Test(widgets, gauge_parts_make_the_gauge)
+{
+	struct rd_gauge g = {.value = 87.5, .min = 0, .max = 100, .warn = 90, .bad = 80,
+	                     .higher_is_better = true, .label = "环比 +1.2%", .unit = "%",
+	                     .decimals = 1};
+	struct rd_gauge_cache *cache = NULL;
+	for (int k = 0; k < 3; k++) {
+		g.value = 40 + 25 * k;
+		cairo_surface_t *a = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 500, 320);
+		cairo_surface_t *b = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 500, 320);
+		cairo_t *ca = cairo_create(a), *cb = cairo_create(b);
+		cairo_set_source_rgb(ca, 0.05, 0.1, 0.2);
+		cairo_paint(ca);
+		cairo_set_source_rgb(cb, 0.05, 0.1, 0.2);
+		cairo_paint(cb);
+		struct rd_rect r = {10, 10, 480, 300};
+		rd_gauge_draw(ca, &theme, r, &g, 1080);
+		rd_gauge_draw_cached(cb, &theme, r, &g, 1080, RD_GAUGE_STILL, &cache);
+		rd_gauge_draw_cached(cb, &theme, r, &g, 1080, RD_GAUGE_VALUE, &cache);
+		cairo_destroy(ca);
+		cairo_destroy(cb);
+		struct rd_diff d;
+		cr_assert(rd_image_diff(a, b, &d, NULL, NULL));
+		/* the gradient from its picture rounds like the gradient itself, within a level */
+		cr_expect_leq(d.max_delta, 1, "value %g: %ld pixels differ by up to %d", g.value,
+		              d.changed, d.max_delta);
+		cairo_surface_destroy(a);
+		cairo_surface_destroy(b);
+	}
+	rd_gauge_cache_free(cache);
+	rd_gauge_cache_free(NULL);
+}
