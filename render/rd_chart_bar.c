@@ -109,6 +109,24 @@ static void draw_label(cairo_t *cr, const struct rd_theme *th, const struct labe
 	cairo_restore(cr);
 }
 
+static double color_distance(struct rd_color a, struct rd_color b)
+{
+	return fabs(a.r - b.r) + fabs(a.g - b.g) + fabs(a.b - b.b);
+}
+
+/* The growth line: the yellow grade, unless the theme's bars are (nearly) that color too, as
+ * in the high-contrast theme; then its "good" color, else its title color. */
+static struct rd_color growth_color(const struct rd_theme *th)
+{
+	const struct rd_color cand[3] = {th->grade[2], th->colors[RD_GOOD], th->colors[RD_TITLE]};
+	const struct rd_color *c = th->colors;
+	for (int i = 0; i < 3; i++)
+		if (color_distance(cand[i], c[RD_ACCENT]) > 0.6 &&
+		    color_distance(cand[i], c[RD_ACCENT2]) > 0.6)
+			return cand[i];
+	return th->grade[2];
+}
+
 void rd_bar_chart_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
                        const struct rd_bar_chart *ch, int canvas_h)
 {
@@ -126,7 +144,7 @@ void rd_bar_chart_draw(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
 		if (!isnan(g))
 			glo = fmin(glo, g), ghi = fmax(ghi, g), growth = true;
 	}
-	struct rd_color bar_c = c[RD_ACCENT], growth_c = th->grade[2];
+	struct rd_color bar_c = c[RD_ACCENT], growth_c = growth_color(th);
 	struct rd_legend_item legend[2];
 	size_t nl = 0;
 	if (ch->value_name && *ch->value_name)
