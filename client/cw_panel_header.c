@@ -1,6 +1,7 @@
 /* The header's three pieces: the scene title, the weather line, the date and clock. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "cw_frame.h"
@@ -21,6 +22,24 @@ static void title_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ct
 
 const struct cw_panel_kind cw_panel_title = {.name = "title", .key = title_key, .draw = title_draw};
 
+/* "东北风 2级" in the wall's language: the direction looked up whole, then the force
+ * ("级": "force" gives "NE wind force 2"); untranslated, or anything else, as it is. */
+static void wind_text(const char *wind, char *buf, size_t size)
+{
+	static const char ji[] = "级";
+	const char *sp = strchr(wind, ' '), *force = rd_tr(ji);
+	size_t n = strlen(wind);
+	if (!sp || strcmp(force, ji) == 0 || n < sizeof ji ||
+	    strcmp(wind + n - (sizeof ji - 1), ji) != 0) {
+		snprintf(buf, size, "%s", rd_tr(wind));
+		return;
+	}
+	char dir[64];
+	snprintf(dir, sizeof dir, "%.*s", (int)(sp - wind), wind);
+	snprintf(buf, size, "%s %s %.*s", rd_tr(dir), force,
+	         (int)(wind + n - (sizeof ji - 1) - (sp + 1)), sp + 1);
+}
+
 static void weather_text(const struct cw_snapshot *snap, char *buf, size_t size)
 {
 	if (!snap || !snap->has_metrics || !snap->metrics.has_weather) {
@@ -29,7 +48,9 @@ static void weather_text(const struct cw_snapshot *snap, char *buf, size_t size)
 	}
 	const struct pr_weather *w = &snap->metrics.weather;
 	/* the air quality has its own KPI card; the header keeps to the weather */
-	snprintf(buf, size, "%s %.0f°C · %s", rd_tr(w->text), w->temp_c, rd_tr(w->wind));
+	char wind[96];
+	wind_text(w->wind, wind, sizeof wind);
+	snprintf(buf, size, "%s %.0f°C · %s", rd_tr(w->text), w->temp_c, wind);
 }
 
 static uint64_t weather_key(struct cw_panel *p, const struct cw_panel_ctx *c)

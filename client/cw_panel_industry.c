@@ -420,7 +420,7 @@ static void projects_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel
 		rd_format_value(inv, isfinite(inv) && inv == round(inv) ? 0 : 1, v.ind->unit, num,
 		                sizeof num, unit, sizeof unit);
 		pr_fmt(status[k], sizeof status[k], "%s%s · %s", num, unit,
-		       pr_project_phase_label(pj->phase));
+		       rd_tr(pr_project_phase_label(pj->phase)));
 		items[k] = (struct rd_progress_item){pj->name, pj->progress_pct, status[k],
 		                                     phase_color(c->theme, pj->phase)};
 	}

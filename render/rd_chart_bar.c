@@ -28,16 +28,48 @@ static size_t slant_every(double px, double slot)
 	return (size_t)fmax(1, ceil(px * 1.3 / (slot * sin(SLANT))));
 }
 
+static bool ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* The width of the widest word of text that must not break: space-separated words of
+ * Latin letters ("Equipment"); CJK runs break anywhere and count 0. */
+static double longest_word(cairo_t *cr, const char *text, const struct rd_text_style *st)
+{
+	if (!text)
+		return 0;
+	double widest = 0;
+	char word[128];
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len > 0 && len < sizeof word && ascii(p, len)) {
+			memcpy(word, p, len);
+			word[len] = '\0';
+			double w;
+			rd_text_size(cr, word, st, &w, NULL);
+			widest = fmax(widest, w);
+		}
+		p += len + (p[len] == ' ');
+	}
+	return widest;
+}
+
 static struct labels fit_labels(cairo_t *cr, const struct rd_theme *th,
                                 const struct rd_bar_chart *ch, size_t n, double slot, double r_h,
                                 double px)
 {
 	struct rd_text_style st = rd_text_style(th, px, th->colors[RD_TEXT], RD_ALIGN_CENTER);
-	double widest = 0;
+	double widest = 0, widest_word = 0; /* as drawn: translated (draw_label) */
 	for (size_t i = 0; i < n; i++) {
 		double w;
-		rd_text_size(cr, ch->items[i].label, &st, &w, NULL);
+		const char *text = rd_tr(ch->items[i].label);
+		rd_text_size(cr, text, &st, &w, NULL);
 		widest = fmax(widest, w);
+		widest_word = fmax(widest_word, longest_word(cr, text, &st));
 	}
 	struct labels l = {.mode = ONE_LINE, .px = px, .h = ceil(px * 1.5), .every = 1};
 	double room = slot * 0.94;
@@ -48,10 +80,13 @@ static struct labels fit_labels(cairo_t *cr, const struct rd_theme *th,
 		l.px = px * room / widest;
 		return l;
 	}
-	/* Two lines when CJK names break in the middle (each line needs two characters). */
-	if (room >= px * 2 && widest <= room * 1.85 && r_h > px * 12) {
+	/* Two lines when CJK names break in the middle (each line needs two characters), or
+	 * words at a space: each word must fit a line, if need be a little smaller. */
+	double k = widest_word > room ? room / widest_word : 1;
+	if (room >= px * 2 && k >= 0.8 && widest * k <= room * 1.85 && r_h > px * 12) {
 		l.mode = TWO_LINES;
-		l.h = ceil(px * 2.8);
+		l.px = px * k;
+		l.h = ceil(l.px * 2.8);
 		return l;
 	}
 	l.mode = SLANTED;
@@ -65,8 +100,9 @@ static struct labels fit_labels(cairo_t *cr, const struct rd_theme *th,
  * come out even instead of one character on the second line. */
 static const char *balanced(const char *text, char *buf, size_t size)
 {
-	if (!text || strchr(text, '\n') || strchr(text, ' ') || strlen(text) + 2 > size)
-		return text; /* words (a translation) wrap at their spaces */
+	if (!text || strchr(text, '\n') || strchr(text, ' ') || strlen(text) + 2 > size ||
+	    ascii(text, strlen(text)))
+		return text; /* words (a translation) wrap at their spaces, a word stays whole */
 	size_t chars = 0, i = 0, cut = 0;
 	for (const char *p = text; *p; p++)
 		chars += ((unsigned char)*p & 0xc0) != 0x80;
