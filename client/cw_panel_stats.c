@@ -23,6 +23,15 @@ static const char *const bind_names[] = {"", "events.summary", "events.by_distri
 
 struct state {
 	enum bind bind;
+	/* events.summary: the frame as drawn (before the figures) and the figures drawn over
+	 * it, so a new figure repaints its own cell only */
+	struct cw_still still;
+	struct rd_rect in;
+	bool shown;
+	struct figure_drawn {
+		char num[32], unit[16];
+		struct rd_color color;
+	} drawn[6];
 };
 
 /* ---- events.summary ---- */
@@ -127,61 +136,92 @@ static void summary_figures(const struct cw_panel_ctx *c, struct figure f[SUM_N]
 	       !isnan(m) && m >= 100 ? "小时" : "分钟");
 }
 
-/* Figures on a cols x rows grid, whichever arrangement gives them the largest text. */
-static void summary_draw(cairo_t *cr, const struct cw_panel_ctx *c, struct rd_rect in)
+/* Figures on a cols x rows grid, whichever arrangement gives them the largest text: where
+ * figure i goes, and the text scale. */
+static struct rd_rect summary_cell(const struct rd_theme *th, struct rd_rect in, int scale_h,
+                                   int i, double *f_scale)
 {
-	const struct rd_theme *th = c->theme;
-	const struct rd_color *k = th->colors;
-	struct figure f[SUM_N];
-	summary_figures(c, f);
-	double u = rd_unit(c->scale_h), gap = round(8 * u);
-	double vpx = rd_theme_px(th, RD_SIZE_KPI_VALUE, c->scale_h);
-	double lpx = rd_theme_px(th, RD_SIZE_KPI_LABEL, c->scale_h);
+	double u = rd_unit(scale_h), gap = round(8 * u);
+	double vpx = rd_theme_px(th, RD_SIZE_KPI_VALUE, scale_h);
+	double lpx = rd_theme_px(th, RD_SIZE_KPI_LABEL, scale_h);
 	/* A figure wants about 5.5 digit widths across and a label plus a number down. */
 	double want_w = vpx * 4.2, want_h = lpx * 1.6 + vpx * 1.3 + 2 * gap;
 	static const int shapes[][2] = {{6, 1}, {3, 2}, {2, 3}, {1, 6}};
 	int cols = 3, rows = 2;
 	double best = -1;
-	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
-		double cw = (in.w - (shapes[i][0] - 1) * gap) / shapes[i][0];
-		double ch = (in.h - (shapes[i][1] - 1) * gap) / shapes[i][1];
-		double s = fmin(cw / want_w, ch / want_h);
-		if (s > best + 1e-9)
-			best = s, cols = shapes[i][0], rows = shapes[i][1];
+	for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+		double cw = (in.w - (shapes[k][0] - 1) * gap) / shapes[k][0];
+		double ch = (in.h - (shapes[k][1] - 1) * gap) / shapes[k][1];
+		double sc = fmin(cw / want_w, ch / want_h);
+		if (sc > best + 1e-9)
+			best = sc, cols = shapes[k][0], rows = shapes[k][1];
 	}
-	double f_scale = fmin(1.0, fmax(0.55, best));
-	for (int i = 0; i < SUM_N; i++) {
-		int col = i % cols, row = i / cols;
-		double x0 = round(in.x + col * (in.w + gap) / cols);
-		double x1 = round(in.x + (col + 1) * (in.w + gap) / cols - gap);
-		double y0 = round(in.y + row * (in.h + gap) / rows);
-		double y1 = round(in.y + (row + 1) * (in.h + gap) / rows - gap);
-		struct rd_rect cell = {x0, y0, x1 - x0, y1 - y0};
-		cairo_save(cr);
-		cairo_pattern_t *g = cairo_pattern_create_linear(0, cell.y, 0, cell.y + cell.h);
-		struct rd_color t = k[RD_PANEL_TITLE];
-		cairo_pattern_add_color_stop_rgba(g, 0, t.r, t.g, t.b, 0.10);
-		cairo_pattern_add_color_stop_rgba(g, 1, t.r, t.g, t.b, 0.38);
-		cairo_set_source(cr, g);
-		cairo_rectangle(cr, cell.x, cell.y, cell.w, cell.h);
-		cairo_fill(cr);
-		cairo_pattern_destroy(g);
-		/* A bright base line, like a KPI card's foot. */
-		rd_set_color(cr, rd_color_alpha(f[i].color, 0.8));
-		cairo_rectangle(cr, cell.x + cell.w * 0.2, cell.y + cell.h - fmax(1, round(2 * u)),
-		                cell.w * 0.6, fmax(1, round(2 * u)));
-		cairo_fill(cr);
-		cairo_restore(cr);
+	*f_scale = fmin(1.0, fmax(0.55, best));
+	int col = i % cols, row = i / cols;
+	double x0 = round(in.x + col * (in.w + gap) / cols);
+	double x1 = round(in.x + (col + 1) * (in.w + gap) / cols - gap);
+	double y0 = round(in.y + row * (in.h + gap) / rows);
+	double y1 = round(in.y + (row + 1) * (in.h + gap) / rows - gap);
+	return (struct rd_rect){x0, y0, x1 - x0, y1 - y0};
+}
 
-		double l = lpx * f_scale, v = vpx * f_scale;
-		double block = l * 1.6 + v * 1.3, y = cell.y + fmax(0, (cell.h - block) / 2);
-		struct rd_text_style ls = rd_text_style(th, l, k[RD_TEXT_DIM], RD_ALIGN_CENTER);
-		ls.px = rd_text_fit_px(cr, f[i].label, &ls, cell.w - 2 * gap, l * 0.8);
-		rd_text_draw(cr, f[i].label, cell.x + gap, y, cell.w - 2 * gap, l * 1.6, &ls);
-		struct rd_text_style vs = rd_text_style(th, v, f[i].color, RD_ALIGN_CENTER);
-		vs.bold = true;
-		rd_draw_value_unit(cr, f[i].num, f[i].unit, &vs, k[RD_TEXT],
-		                   (struct rd_rect){cell.x + gap, y + l * 1.6, cell.w - 2 * gap, v * 1.3});
+static void summary_draw_one(cairo_t *cr, const struct cw_panel_ctx *c, struct rd_rect in,
+                             const struct figure *f, int i)
+{
+	const struct rd_theme *th = c->theme;
+	const struct rd_color *k = th->colors;
+	double u = rd_unit(c->scale_h), gap = round(8 * u), f_scale;
+	double vpx = rd_theme_px(th, RD_SIZE_KPI_VALUE, c->scale_h);
+	double lpx = rd_theme_px(th, RD_SIZE_KPI_LABEL, c->scale_h);
+	struct rd_rect cell = summary_cell(th, in, c->scale_h, i, &f_scale);
+	cairo_save(cr);
+	cairo_pattern_t *g = cairo_pattern_create_linear(0, cell.y, 0, cell.y + cell.h);
+	struct rd_color t = k[RD_PANEL_TITLE];
+	cairo_pattern_add_color_stop_rgba(g, 0, t.r, t.g, t.b, 0.10);
+	cairo_pattern_add_color_stop_rgba(g, 1, t.r, t.g, t.b, 0.38);
+	cairo_set_source(cr, g);
+	cairo_rectangle(cr, cell.x, cell.y, cell.w, cell.h);
+	cairo_fill(cr);
+	cairo_pattern_destroy(g);
+	/* A bright base line, like a KPI card's foot. */
+	rd_set_color(cr, rd_color_alpha(f->color, 0.8));
+	cairo_rectangle(cr, cell.x + cell.w * 0.2, cell.y + cell.h - fmax(1, round(2 * u)),
+	                cell.w * 0.6, fmax(1, round(2 * u)));
+	cairo_fill(cr);
+	cairo_restore(cr);
+
+	double l = lpx * f_scale, v = vpx * f_scale;
+	double block = l * 1.6 + v * 1.3, y = cell.y + fmax(0, (cell.h - block) / 2);
+	struct rd_text_style ls = rd_text_style(th, l, k[RD_TEXT_DIM], RD_ALIGN_CENTER);
+	ls.px = rd_text_fit_px(cr, f->label, &ls, cell.w - 2 * gap, l * 0.8);
+	rd_text_draw(cr, f->label, cell.x + gap, y, cell.w - 2 * gap, l * 1.6, &ls);
+	struct rd_text_style vs = rd_text_style(th, v, f->color, RD_ALIGN_CENTER);
+	vs.bold = true;
+	rd_draw_value_unit(cr, f->num, f->unit, &vs, k[RD_TEXT],
+	                   (struct rd_rect){cell.x + gap, y + l * 1.6, cell.w - 2 * gap, v * 1.3});
+}
+
+static void remember(struct figure_drawn *d, const struct figure *f)
+{
+	memcpy(d->num, f->num, sizeof d->num);
+	memcpy(d->unit, f->unit, sizeof d->unit);
+	d->color = f->color;
+}
+
+static bool same_figure(const struct figure_drawn *d, const struct figure *f)
+{
+	return strcmp(d->num, f->num) == 0 && strcmp(d->unit, f->unit) == 0 &&
+	       memcmp(&d->color, &f->color, sizeof d->color) == 0;
+}
+
+static void summary_draw(cairo_t *cr, const struct cw_panel_ctx *c, struct rd_rect in,
+                         struct state *st)
+{
+	struct figure f[SUM_N];
+	summary_figures(c, f);
+	for (int i = 0; i < SUM_N; i++) {
+		summary_draw_one(cr, c, in, &f[i], i);
+		remember(&st->drawn[i], &f[i]);
 	}
 }
 
@@ -319,6 +359,9 @@ static void stats_init(struct cw_panel *p, const struct cw_panel_ctx *c)
 
 static void stats_finish(struct cw_panel *p)
 {
+	struct state *st = p->state;
+	if (st)
+		cw_still_free(&st->still);
 	free(p->state);
 	p->state = NULL;
 }
@@ -336,16 +379,49 @@ static uint64_t stats_key(struct cw_panel *p, const struct cw_panel_ctx *c)
 
 static void stats_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c)
 {
+	struct state *st = p->state;
+	if (st)
+		cw_still_forget(&st->still);
 	struct rd_rect in = rd_panel_frame(cr, c->theme, p->rect, cw_panel_title_text(p), c->scale_h);
 	if (!has_data(p, c)) {
 		rd_draw_no_data(cr, c->theme, in, c->scale_h);
 		return;
 	}
-	const struct state *st = p->state;
-	if (st->bind == BIND_SUMMARY)
-		summary_draw(cr, c, in);
-	else
+	if (st->bind == BIND_SUMMARY) {
+		cw_still_take(&st->still, p, cr, 0);
+		st->in = in;
+		summary_draw(cr, c, in, st);
+	} else {
 		by_district_draw(cr, p, c, in);
+	}
+}
+
+/* events.summary: the cells whose figure changed, each from the still (the frame) up. */
+static int stats_update(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
+                        struct rd_irect *rects, int max)
+{
+	struct state *st = p->state;
+	if (!has_data(p, c) || st->bind != BIND_SUMMARY || max < SUM_N ||
+	    !cw_still_usable(&st->still, p, cr, 0))
+		return -1;
+	struct figure f[SUM_N];
+	summary_figures(c, f);
+	int n = 0;
+	for (int i = 0; i < SUM_N; i++) {
+		if (same_figure(&st->drawn[i], &f[i]))
+			continue;
+		double scale;
+		struct rd_irect box = rd_rect_outer(summary_cell(c->theme, st->in, c->scale_h, i, &scale));
+		cw_still_put(&st->still, cr, box);
+		cairo_save(cr);
+		cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+		cairo_clip(cr);
+		summary_draw_one(cr, c, st->in, &f[i], i);
+		cairo_restore(cr);
+		remember(&st->drawn[i], &f[i]);
+		rects[n++] = box;
+	}
+	return n;
 }
 
 /* "Today" rolls over at local midnight. */
@@ -360,5 +436,6 @@ const struct cw_panel_kind cw_panel_stats = {.name = "stats",
                                              .init = stats_init,
                                              .key = stats_key,
                                              .draw = stats_draw,
+                                             .update = stats_update,
                                              .next_change = stats_next,
                                              .finish = stats_finish};

@@ -467,8 +467,8 @@ static void updates_match_full_draws(enum cw_panel_type type, const char *bind,
 		if (change)
 			change(s, k);
 		f.ctx.now = t;
-		struct rd_irect rects[4];
-		int n = f.panel.kind->update(&f.panel, cr, &f.ctx, rects, 4);
+		struct rd_irect rects[16]; /* as many as cw_frame offers */
+		int n = f.panel.kind->update(&f.panel, cr, &f.ctx, rects, 16);
 		cr_assert_geq(n, 0, "%s: the update hook takes over at %.3f", bind, t - t0);
 		updates += n > 0;
 		char what[64];
@@ -508,5 +508,18 @@ Test(gov_panels, gauge_value_by_update_equals_full_draws)
 	                                         .change_pct = 1.5, .decimals = 1,
 	                                         .higher_is_better = true};
 	updates_match_full_draws(CW_PANEL_GAUGE, "", s, NOW, NOW + 6, 1, closure_changes);
+	cw_snapshot_unref(s);
+}
+
+Test(gov_panels, summary_figures_by_update_equal_full_draws)
+{
+	struct cw_snapshot *s = many_events();
+	s->has_metrics = true;
+	s->metrics.count = 1;
+	s->metrics.items[0] = (struct pr_metric){.key = "closure_rate", .label = "处置完成率",
+	                                         .unit = "%", .value = 93.5, .decimals = 1,
+	                                         .higher_is_better = true};
+	updates_match_full_draws(CW_PANEL_STATS, "events.summary", s, NOW, NOW + 6, 1,
+	                         closure_changes);
 	cw_snapshot_unref(s);
 }
