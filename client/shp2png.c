@@ -1,8 +1,12 @@
 /* cbwall shp2png: render shapefiles to a PNG (see cw_shp2png.h). */
+#include <malloc.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cairo.h>
 
@@ -12,9 +16,33 @@
 #include "ly_map.h"
 #include "rd_err.h"
 #include "rd_png.h"
+#include "rd_surface.h"
 #include "rd_theme.h"
 
 enum { MAX_FILES = 32, MAX_STYLES = 64 };
+
+/* The heap on transparent huge pages. shp2png is one short process that touches tens of
+ * megabytes of fresh memory (vertices, their projection and tolerances, Cairo's stroke
+ * polygons); on the KVM machines we run on, first touching memory in 4 KB pages costs about
+ * 3 ms per MB, a third of a cold world render. So: every allocation from the main heap (one
+ * arena, mmap only past 32 MB), the heap grown in one step of `pad` bytes and never trimmed,
+ * and that step advised as huge pages (THP "madvise" mode, Debian's default; the same as
+ * glibc's glibc.malloc.hugetlb=1 tunable, which can only be set before the process starts).
+ * Harmless where it does not apply (another allocator, THP off). */
+static void heap_on_huge_pages(size_t pad)
+{
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	if (!mallopt(M_MMAP_THRESHOLD, 32 << 20) || !mallopt(M_TRIM_THRESHOLD, INT32_MAX) ||
+	    !mallopt(M_TOP_PAD, (int)pad) || !mallopt(M_ARENA_MAX, 1))
+		return;
+	uintptr_t lo = (uintptr_t)sbrk(0);
+	void *volatile p = malloc(1 << 20); /* more than the heap holds at start: grows it by 1 MB + pad */
+	uintptr_t hi = (uintptr_t)sbrk(0);
+	free(p);
+	uintptr_t a = (lo + huge - 1) & ~(huge - 1), b = hi & ~(huge - 1);
+	if (lo != (uintptr_t)-1 && b > a)
+		madvise((void *)a, b - a, MADV_HUGEPAGE);
+}
 
 static void usage(FILE *f)
 {
@@ -113,6 +141,7 @@ int cw_shp2png_main(int argc, char **argv)
 		return 2;
 	}
 
+	heap_on_huge_pages((size_t)256 << 20);
 	struct rd_theme theme;
 	struct rd_err err = {{0}};
 	rd_theme_default(&theme);
@@ -176,6 +205,11 @@ int cw_shp2png_main(int argc, char **argv)
 		proj = lat0 < -85 || lat1 > 85 ? LY_PROJ_EQUIRECT : LY_PROJ_MERCATOR;
 
 	struct ly_map *map = ly_map_new(proj);
+	/* one short process with the machine to itself: all cores (same pixels as one) */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	ly_map_set_threads(map, cores < 1 ? 1 : cores > 8 ? 8 : (int)cores);
+	/* outlines by coverage: 3-4x faster than cairo_stroke on big layers (ly_map.h) */
+	ly_map_set_fast_strokes(map, true);
 	for (int i = 0; i < nfiles; i++) {
 		if (!layers[i])
 			continue;
@@ -188,7 +222,7 @@ int cw_shp2png_main(int argc, char **argv)
 		pad = fmin(w, h) * 0.02;
 	ly_map_fit(map, w, h, pad);
 	ly_map_set_opaque(map, true);
-	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	cairo_surface_t *surf = rd_surface_new(CAIRO_FORMAT_RGB24, w, h);
 	cairo_t *cr = cairo_create(surf);
 	bool ok = ly_map_render(map, cr, &theme, &err);
 	cairo_destroy(cr);

@@ -2,6 +2,8 @@
  * static-layer cache and the animated overlay (see ly_map.h). */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,7 @@ static double attr_num(const struct ly_layer *l, int f, int field, double dflt)
 struct xform {
 	double a, bx, by; /* sx = wx * a + bx; sy = -wy * a + by */
 	double w, h;
+	double y0, y1; /* the rows being drawn: 0..h, or one band of them (draw_bands) */
 	float tol;
 };
 
@@ -71,6 +74,8 @@ static struct xform xform_of(const struct ly_view *v)
 	x.by = v->h / 2.0 + v->cy * v->scale;
 	x.w = v->w;
 	x.h = v->h;
+	x.y0 = 0;
+	x.y1 = v->h;
 	x.tol = (float)(0.5 / v->scale); /* half a pixel in world units */
 	return x;
 }
@@ -118,18 +123,33 @@ static bool feature_visible(const struct mlayer *ml, int f, const struct xform *
 	const double *b = ml->fbox[f];
 	double x0 = b[0] * x->a + x->bx, x1 = b[2] * x->a + x->bx;
 	double y0 = -b[3] * x->a + x->by, y1 = -b[1] * x->a + x->by;
-	return x1 >= -margin && x0 <= x->w + margin && y1 >= -margin && y0 <= x->h + margin;
+	return x1 >= -margin && x0 <= x->w + margin && y1 >= -margin && y0 <= x->h + margin && y1 >= x->y0 - margin &&
+	       y0 <= x->y1 + margin;
 }
 
-/* Appends a feature's rings or lines to the current path; returns whether anything was added. */
-static bool path_feature(cairo_t *cr, struct ly_map *m, const struct mlayer *ml, int f, const struct xform *x,
-                         struct scratch *s)
+/* Where a visible feature is counted in the statistics when the rows are drawn in bands: the
+ * band holding the top of its box (clamped to the map), so that each is counted once. */
+static struct ly_map_stats *feature_stats(const struct mlayer *ml, int f, const struct xform *x,
+                                          struct ly_map_stats *stats)
+{
+	if (x->y0 <= 0 && x->y1 >= x->h)
+		return stats;
+	double top = fmin(fmax(-ml->fbox[f][3] * x->a + x->by, 0), x->h - 1);
+	return top >= x->y0 && top < x->y1 ? stats : NULL;
+}
+
+/* Appends a feature's rings or lines to the current path; returns whether anything was added.
+ * Counts its vertices into stats unless that is NULL. */
+static bool path_feature(cairo_t *cr, struct ly_map_stats *stats, const struct mlayer *ml, int f,
+                         const struct xform *x, struct scratch *s)
 {
 	const struct ly_layer *l = ml->l;
 	const struct ly_feat *ft = &l->feat[f];
 	bool poly = l->geom == LY_GEOM_POLYGON, any = false;
 	for (uint32_t p = 0; p < ft->nparts; p++) {
-		size_t n = snap_run(ml, &l->part[ft->part0 + p], x, s, &m->stats.vertices_in);
+		size_t in = 0, n = snap_run(ml, &l->part[ft->part0 + p], x, s, &in);
+		if (stats)
+			stats->vertices_in += in;
 		if (poly) {
 			if (n > 1 && s->x[n - 1] == s->x[0] && s->y[n - 1] == s->y[0])
 				n--;
@@ -143,10 +163,70 @@ static bool path_feature(cairo_t *cr, struct ly_map *m, const struct mlayer *ml,
 			cairo_line_to(cr, s->x[i], s->y[i]);
 		if (poly)
 			cairo_close_path(cr);
-		m->stats.vertices_drawn += n;
+		if (stats)
+			stats->vertices_drawn += n;
 		any = true;
 	}
 	return any;
+}
+
+/* A coverage buffer for cr's clip when the map draws its strokes by coverage
+ * (ly_map_set_fast_strokes) and cr allows it: an image surface without transformation,
+ * clipped to full-width rows at most, OVER. NULL: use cairo_stroke. */
+static struct ly_cov *cov_for(const struct ly_map *m, cairo_t *cr, bool dashed)
+{
+	if (!m->fast_strokes || dashed || cairo_get_operator(cr) != CAIRO_OPERATOR_OVER)
+		return NULL;
+	cairo_surface_t *t = cairo_get_target(cr);
+	if (cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE)
+		return NULL;
+	cairo_format_t fmt = cairo_image_surface_get_format(t);
+	int w = cairo_image_surface_get_width(t), h = cairo_image_surface_get_height(t);
+	double dx, dy;
+	cairo_surface_get_device_offset(t, &dx, &dy);
+	cairo_matrix_t mt;
+	cairo_get_matrix(cr, &mt);
+	if ((fmt != CAIRO_FORMAT_ARGB32 && fmt != CAIRO_FORMAT_RGB24) || dx != 0 || dy != 0 || mt.xx != 1 ||
+	    mt.yx != 0 || mt.xy != 0 || mt.yy != 1 || mt.x0 != 0 || mt.y0 != 0)
+		return NULL;
+	cairo_rectangle_list_t *clip = cairo_copy_clip_rectangle_list(cr);
+	struct ly_cov *c = NULL;
+	if (clip->status == CAIRO_STATUS_SUCCESS && clip->num_rectangles == 1) {
+		const cairo_rectangle_t *r = &clip->rectangles[0];
+		int y0 = (int)fmax(r->y, 0), y1 = (int)fmin(r->y + r->height, h);
+		if (r->x <= 0 && r->x + r->width >= w && r->y == floor(r->y) && r->height == floor(r->height))
+			c = ly_cov_new(w, y0, y1);
+	}
+	cairo_rectangle_list_destroy(clip);
+	return c;
+}
+
+/* As path_feature, into a coverage buffer: the same vertices and segments. */
+static void cov_feature(struct ly_cov *c, double half_width, struct ly_map_stats *stats, const struct mlayer *ml,
+                        int f, const struct xform *x, struct scratch *s)
+{
+	const struct ly_layer *l = ml->l;
+	const struct ly_feat *ft = &l->feat[f];
+	bool poly = l->geom == LY_GEOM_POLYGON;
+	for (uint32_t p = 0; p < ft->nparts; p++) {
+		size_t in = 0, n = snap_run(ml, &l->part[ft->part0 + p], x, s, &in);
+		if (stats)
+			stats->vertices_in += in;
+		if (poly) {
+			if (n > 1 && s->x[n - 1] == s->x[0] && s->y[n - 1] == s->y[0])
+				n--;
+			if (n < 3)
+				continue;
+		} else if (n < 2) {
+			continue;
+		}
+		for (size_t i = 1; i < n; i++)
+			ly_cov_segment(c, s->x[i - 1], s->y[i - 1], s->x[i], s->y[i], half_width);
+		if (poly)
+			ly_cov_segment(c, s->x[n - 1], s->y[n - 1], s->x[0], s->y[0], half_width);
+		if (stats)
+			stats->vertices_drawn += n;
+	}
 }
 
 static double kscale(const struct ly_map *m)
@@ -170,8 +250,8 @@ static void set_stroke(cairo_t *cr, const struct ly_style *st, double k)
 	}
 }
 
-static void draw_polygons(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
-                          const struct xform *x, struct scratch *s)
+static void draw_polygons(const struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
+                          const struct xform *x, struct scratch *s, struct ly_map_stats *stats)
 {
 	const struct ly_style *st = &ml->st;
 	double k = kscale(m);
@@ -189,7 +269,7 @@ static void draw_polygons(struct ly_map *m, cairo_t *cr, const struct rd_theme *
 		if (c.a <= 0)
 			continue;
 		cairo_new_path(cr);
-		if (path_feature(cr, m, ml, f, x, s)) {
+		if (path_feature(cr, feature_stats(ml, f, x, stats), ml, f, x, s)) {
 			set_color(cr, c, st->opacity);
 			cairo_fill(cr);
 		}
@@ -197,22 +277,33 @@ static void draw_polygons(struct ly_map *m, cairo_t *cr, const struct rd_theme *
 	if (stroke.a > 0 && st->stroke_width > 0) {
 		/* all outlines in one stroke: shared borders do not double their alpha */
 		cairo_new_path(cr);
-		size_t in = m->stats.vertices_in, drawn = m->stats.vertices_drawn;
-		for (int f = 0; f < ml->l->nfeat; f++)
-			if (feature_visible(ml, f, x, margin))
-				path_feature(cr, m, ml, f, x, s);
+		size_t in = stats->vertices_in, drawn = stats->vertices_drawn;
+		set_stroke(cr, st, k);
+		struct ly_cov *cov = cov_for(m, cr, st->dash_count > 0);
+		for (int f = 0; f < ml->l->nfeat; f++) {
+			if (!feature_visible(ml, f, x, margin))
+				continue;
+			if (cov)
+				cov_feature(cov, cairo_get_line_width(cr) / 2, feature_stats(ml, f, x, stats), ml, f, x, s);
+			else
+				path_feature(cr, feature_stats(ml, f, x, stats), ml, f, x, s);
+		}
 		/* the second walk is the same vertices: count them once */
 		if (base.a > 0 || classes)
-			m->stats.vertices_in = in, m->stats.vertices_drawn = drawn;
-		set_stroke(cr, st, k);
-		set_color(cr, stroke, 1);
-		cairo_stroke(cr);
+			stats->vertices_in = in, stats->vertices_drawn = drawn;
+		if (cov) {
+			ly_cov_composite(cov, cairo_get_target(cr), stroke);
+			ly_cov_free(cov);
+		} else {
+			set_color(cr, stroke, 1);
+			cairo_stroke(cr);
+		}
 	}
 	cairo_new_path(cr);
 }
 
-static void draw_lines(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
-                       const struct xform *x, struct scratch *s)
+static void draw_lines(const struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
+                       const struct xform *x, struct scratch *s, struct ly_map_stats *stats)
 {
 	const struct ly_style *st = &ml->st;
 	double k = kscale(m);
@@ -224,18 +315,30 @@ static void draw_lines(struct ly_map *m, cairo_t *cr, const struct rd_theme *th,
 			if (!feature_visible(ml, f, x, margin))
 				continue;
 			cairo_new_path(cr);
-			if (path_feature(cr, m, ml, f, x, s)) {
+			if (path_feature(cr, feature_stats(ml, f, x, stats), ml, f, x, s)) {
 				set_color(cr, ml->cls[f] >= 0 ? class_color(th, ml, ml->cls[f]) : stroke, st->opacity);
 				cairo_stroke(cr);
 			}
 		}
 	} else {
 		cairo_new_path(cr);
-		for (int f = 0; f < ml->l->nfeat; f++)
-			if (feature_visible(ml, f, x, margin))
-				path_feature(cr, m, ml, f, x, s);
-		set_color(cr, stroke, st->opacity);
-		cairo_stroke(cr);
+		struct ly_cov *cov = cov_for(m, cr, st->dash_count > 0);
+		for (int f = 0; f < ml->l->nfeat; f++) {
+			if (!feature_visible(ml, f, x, margin))
+				continue;
+			if (cov)
+				cov_feature(cov, cairo_get_line_width(cr) / 2, feature_stats(ml, f, x, stats), ml, f, x, s);
+			else
+				path_feature(cr, feature_stats(ml, f, x, stats), ml, f, x, s);
+		}
+		if (cov) {
+			stroke.a *= st->opacity;
+			ly_cov_composite(cov, cairo_get_target(cr), stroke);
+			ly_cov_free(cov);
+		} else {
+			set_color(cr, stroke, st->opacity);
+			cairo_stroke(cr);
+		}
 	}
 	cairo_set_dash(cr, NULL, 0, 0);
 }
@@ -275,8 +378,8 @@ static void point_xy(const struct mlayer *ml, uint32_t v, const struct xform *x,
 	*sy = -ml->wy[v] * x->a + x->by;
 }
 
-static void draw_points(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
-                        const struct xform *x)
+static void draw_points(const struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
+                        const struct xform *x, struct ly_map_stats *stats)
 {
 	const struct ly_style *st = &ml->st;
 	struct rd_color base = paint_or(&st->fill, th->colors[RD_ACCENT]);
@@ -293,9 +396,9 @@ static void draw_points(struct ly_map *m, cairo_t *cr, const struct rd_theme *th
 			if (sx < -d || sy < -d || sx > x->w + d || sy > x->h + d)
 				continue;
 			draw_symbol(cr, st->symbol, sx, sy, d);
-			m->stats.vertices_drawn++;
+			stats->vertices_drawn++;
 		}
-		m->stats.vertices_in += ft->nparts;
+		stats->vertices_in += ft->nparts;
 		if (per_feature) {
 			set_color(cr, ml->cls[f] >= 0 ? class_color(th, ml, ml->cls[f]) : base, st->opacity);
 			cairo_fill_preserve(cr);
@@ -506,6 +609,8 @@ static bool legends(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, st
 			set_color(cr, panel, 0.85);
 			cairo_fill_preserve(cr);
 			cairo_set_line_width(cr, 1);
+			cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+			cairo_set_dash(cr, NULL, 0, 0);
 			set_color(cr, th->colors[RD_PANEL_BORDER], 1);
 			cairo_stroke(cr);
 			text_size(t, fs * 1.1);
@@ -559,8 +664,27 @@ static bool overlaps(const double *a, const double *b)
 	return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 }
 
-static void labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct text *t, const double *legend_box,
-                   bool have_legend)
+/* The glyph outlines of the placed labels, in the order of m->placed, with the rows each
+ * reaches (its ink and halo), drawn by draw_label_paths after the layers. */
+struct label_paths {
+	int n;
+	cairo_path_t **path;
+	double (*rows)[2];
+};
+
+static void label_paths_free(struct label_paths *lp)
+{
+	for (int i = 0; i < lp->n; i++)
+		cairo_path_destroy(lp->path[i]);
+	free(lp->path);
+	free(lp->rows);
+	*lp = (struct label_paths){0};
+}
+
+/* One collision pass over all layers' label candidates: places them (m->placed) and keeps
+ * their outlines in lp. Draws nothing. */
+static void place_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct text *t,
+                         const double *legend_box, bool have_legend, struct label_paths *lp)
 {
 	struct xform x = xform_of(&m->view);
 	size_t nc = 0, cap = 0;
@@ -597,7 +721,6 @@ static void labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, str
 	if (nc)
 		qsort(c, nc, sizeof *c, cmp_cand);
 	double halo = 2 * kscale(m);
-	struct rd_color fg = th->colors[RD_MAP_LABEL], hc = th->colors[RD_MAP_HALO];
 	double base_px = rd_theme_px(th, RD_SIZE_MAP_LABEL, m->canvas_h > 0 ? m->canvas_h : m->view.h);
 	for (size_t i = 0; i < nc; i++) {
 		const struct mlayer *ml = &m->ml[c[i].layer];
@@ -625,10 +748,75 @@ static void labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, str
 		p->x = c[i].x;
 		p->y = c[i].y;
 		memcpy(p->box, box, sizeof box);
-		text_draw(t, cr, c[i].text, tx, ty, fg, hc, halo);
+		/* the layout holds the text just measured */
+		lp->path = ly_xrealloc(lp->path, (size_t)lp->n + 1, sizeof *lp->path);
+		lp->rows = ly_xrealloc(lp->rows, (size_t)lp->n + 1, sizeof *lp->rows);
+		cairo_new_path(cr);
+		cairo_move_to(cr, tx, ty);
+		pango_cairo_layout_path(cr, t->layout);
+		double e[4];
+		cairo_path_extents(cr, &e[0], &e[1], &e[2], &e[3]);
+		lp->rows[lp->n][0] = fmin(e[1], box[1]) - halo - 1;
+		lp->rows[lp->n][1] = fmax(e[3], box[3]) + halo + 1;
+		lp->path[lp->n++] = cairo_copy_path(cr);
+		cairo_new_path(cr);
 		m->stats.labels_placed++;
 	}
+	(void)th;
 	free(c);
+}
+
+/* The placed labels reaching rows y0..y1: halo stroked under the fill, as text_draw. */
+static void draw_label_paths(const struct ly_map *m, cairo_t *cr, const struct rd_theme *th,
+                             const struct label_paths *lp, double y0, double y1)
+{
+	double halo = 2 * kscale(m);
+	struct rd_color fg = th->colors[RD_MAP_LABEL], hc = th->colors[RD_MAP_HALO];
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_width(cr, halo * 2);
+	cairo_set_dash(cr, NULL, 0, 0);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+	struct ly_cov *cov = halo > 0 && hc.a > 0 ? cov_for(m, cr, false) : NULL;
+	if (cov) {
+		/* all halos by coverage, then all fills: labels do not overlap (halo included) */
+		for (int i = 0; i < lp->n; i++) {
+			if (lp->rows[i][1] < y0 || lp->rows[i][0] > y1)
+				continue;
+			cairo_new_path(cr);
+			cairo_append_path(cr, lp->path[i]);
+			cairo_path_t *flat = cairo_copy_path_flat(cr);
+			double sx = 0, sy = 0, px = 0, py = 0;
+			for (int k = 0; k < flat->num_data; k += flat->data[k].header.length) {
+				const cairo_path_data_t *d = &flat->data[k];
+				if (d->header.type == CAIRO_PATH_MOVE_TO) {
+					sx = px = d[1].point.x, sy = py = d[1].point.y;
+				} else if (d->header.type == CAIRO_PATH_LINE_TO) {
+					ly_cov_segment(cov, px, py, d[1].point.x, d[1].point.y, halo);
+					px = d[1].point.x, py = d[1].point.y;
+				} else if (d->header.type == CAIRO_PATH_CLOSE_PATH) {
+					ly_cov_segment(cov, px, py, sx, sy, halo);
+					px = sx, py = sy;
+				}
+			}
+			cairo_path_destroy(flat);
+		}
+		cairo_new_path(cr);
+		ly_cov_composite(cov, cairo_get_target(cr), hc);
+		ly_cov_free(cov);
+		hc.a = 0; /* drawn */
+	}
+	for (int i = 0; i < lp->n; i++) {
+		if (lp->rows[i][1] < y0 || lp->rows[i][0] > y1)
+			continue;
+		cairo_new_path(cr);
+		cairo_append_path(cr, lp->path[i]);
+		if (halo > 0 && hc.a > 0) {
+			set_color(cr, hc, 1);
+			cairo_stroke_preserve(cr);
+		}
+		set_color(cr, fg, 1);
+		cairo_fill(cr);
+	}
 }
 
 void ly_map_draw_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th)
@@ -653,6 +841,201 @@ void ly_map_draw_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th
 
 /* ---- passes ---- */
 
+/* Whether the static pass has any text to draw: labels or legends. */
+static bool needs_text(const struct ly_map *m)
+{
+	for (int i = 0; i < m->n; i++) {
+		const struct mlayer *ml = &m->ml[i];
+		if (!ml->st.visible)
+			continue;
+		if (ml->st.legend && ml->nclass > 0)
+			return true;
+		if (ml->l->geom == LY_GEOM_POINT && (ml->st.heat || ml->st.symbol == LY_SYMBOL_PULSE))
+			continue;
+		if (ly_layer_field_index(ml->l, ml->st.label_field) >= 0)
+			return true;
+	}
+	return false;
+}
+
+/* The layers, bottom to top, within the rows x->y0..y1. */
+static void draw_layers(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct xform *x,
+                        struct ly_map_stats *stats)
+{
+	struct scratch s = {0};
+	for (int i = 0; i < m->n; i++) {
+		const struct mlayer *ml = &m->ml[i];
+		if (!ml->st.visible)
+			continue;
+		switch (ml->l->geom) {
+		case LY_GEOM_POLYGON:
+			draw_polygons(m, cr, th, ml, x, &s, stats);
+			break;
+		case LY_GEOM_LINE:
+			draw_lines(m, cr, th, ml, x, &s, stats);
+			break;
+		case LY_GEOM_POINT:
+			if (ml->st.heat)
+				draw_heat(m, cr, th, ml, x);
+			else if (ml->st.symbol != LY_SYMBOL_PULSE)
+				draw_points(m, cr, th, ml, x, stats);
+			break;
+		}
+	}
+	free(s.x);
+	free(s.y);
+}
+
+/* ---- the static pass in bands on several threads (ly_map_set_threads) ----
+ *
+ * The rows are cut into bands; each band has a surface object of its own over all of the
+ * target's pixels and a cairo_t clipped to its rows. The coordinates are those of one full
+ * drawing (a cairo_t translated per band rounds a few pixels differently) and Cairo writes
+ * only inside the clip, so the bands' pixels are exactly those of one drawing on one thread
+ * (checked by the layers tests). A band draws only the features and labels reaching its
+ * rows. Two rounds: background and layers (while the calling thread first places the labels,
+ * which needs Pango and draws nothing), then the labels' outlines. Points (symbols, heat) are
+ * not banded: such maps are drawn on one thread. */
+
+enum { BANDS_PER_THREAD = 4, MAX_THREADS = 16 };
+
+struct bands {
+	struct ly_map *m;
+	const struct rd_theme *th;
+	struct xform x;
+	cairo_surface_t *target;
+	cairo_operator_t op;
+	double tolerance;
+	cairo_antialias_t antialias;
+	const struct label_paths *labels; /* round 2 */
+	int nthreads, nbands, round;
+	atomic_int next;
+	pthread_t helper[MAX_THREADS];
+	int started;
+	struct band_out {
+		struct ly_map_stats stats;
+		cairo_status_t status;
+	} *out;
+};
+
+static void draw_band(struct bands *j, int b)
+{
+	int h = (int)j->x.h, y0 = (int)((long)h * b / j->nbands), y1 = (int)((long)h * (b + 1) / j->nbands);
+	struct band_out *o = &j->out[b];
+	cairo_surface_t *s = cairo_image_surface_create_for_data(
+		cairo_image_surface_get_data(j->target), cairo_image_surface_get_format(j->target),
+		cairo_image_surface_get_width(j->target), h, cairo_image_surface_get_stride(j->target));
+	cairo_t *cr = cairo_create(s);
+	cairo_rectangle(cr, 0, y0, j->x.w, y1 - y0);
+	cairo_clip(cr);
+	cairo_set_operator(cr, j->op);
+	cairo_set_tolerance(cr, j->tolerance);
+	cairo_set_antialias(cr, j->antialias);
+	if (j->round == 1) {
+		struct xform xb = j->x;
+		xb.y0 = y0, xb.y1 = y1;
+		if (j->m->opaque) {
+			set_color(cr, j->th->colors[RD_BG], 1);
+			cairo_paint(cr);
+		}
+		draw_layers(j->m, cr, j->th, &xb, &o->stats);
+	} else {
+		draw_label_paths(j->m, cr, j->th, j->labels, y0, y1);
+	}
+	if (o->status == CAIRO_STATUS_SUCCESS)
+		o->status = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+}
+
+static void *band_worker(void *arg)
+{
+	struct bands *j = arg;
+	for (int b; (b = atomic_fetch_add(&j->next, 1)) < j->nbands;)
+		draw_band(j, b);
+	return NULL;
+}
+
+static void bands_round(struct bands *j, int round)
+{
+	j->round = round;
+	atomic_store(&j->next, 0);
+	j->started = 0;
+	while (j->started < j->nthreads - 1 && pthread_create(&j->helper[j->started], NULL, band_worker, j) == 0)
+		j->started++;
+}
+
+static void bands_join(struct bands *j)
+{
+	band_worker(j); /* the calling thread takes bands too */
+	for (int i = 0; i < j->started; i++)
+		pthread_join(j->helper[i], NULL);
+}
+
+/* Starts the first round (background and layers) on helper threads when the map may use
+ * threads and cr draws straight onto an image surface of the view's size; NULL otherwise. */
+static struct bands *bands_start(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct xform *x)
+{
+	if (m->threads < 2 || x->h < 64)
+		return NULL;
+	for (int i = 0; i < m->n; i++)
+		if (m->ml[i].st.visible && m->ml[i].l->geom == LY_GEOM_POINT)
+			return NULL;
+	cairo_surface_t *target = cairo_get_target(cr);
+	if (cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_IMAGE)
+		return NULL;
+	cairo_format_t fmt = cairo_image_surface_get_format(target);
+	if ((fmt != CAIRO_FORMAT_ARGB32 && fmt != CAIRO_FORMAT_RGB24) ||
+	    cairo_image_surface_get_width(target) != (int)x->w || cairo_image_surface_get_height(target) != (int)x->h)
+		return NULL;
+	double dx, dy;
+	cairo_surface_get_device_offset(target, &dx, &dy);
+	cairo_matrix_t mt;
+	cairo_get_matrix(cr, &mt);
+	if (dx != 0 || dy != 0 || mt.xx != 1 || mt.yx != 0 || mt.xy != 0 || mt.yy != 1 || mt.x0 != 0 || mt.y0 != 0)
+		return NULL;
+	/* no clip but the surface's own bounds */
+	cairo_rectangle_list_t *clip = cairo_copy_clip_rectangle_list(cr);
+	bool unclipped = clip->status == CAIRO_STATUS_SUCCESS && clip->num_rectangles == 1 && clip->rectangles[0].x <= 0 &&
+	                 clip->rectangles[0].y <= 0 && clip->rectangles[0].x + clip->rectangles[0].width >= x->w &&
+	                 clip->rectangles[0].y + clip->rectangles[0].height >= x->h;
+	cairo_rectangle_list_destroy(clip);
+	if (!unclipped)
+		return NULL;
+	struct bands *j = ly_xcalloc(1, sizeof *j);
+	*j = (struct bands){.m = m, .th = th, .x = *x, .target = target, .op = cairo_get_operator(cr),
+	                    .tolerance = cairo_get_tolerance(cr), .antialias = cairo_get_antialias(cr),
+	                    .nthreads = m->threads > MAX_THREADS ? MAX_THREADS : m->threads};
+	j->nbands = j->nthreads * BANDS_PER_THREAD;
+	j->out = ly_xcalloc((size_t)j->nbands, sizeof *j->out);
+	cairo_surface_flush(target);
+	bands_round(j, 1);
+	return j;
+}
+
+/* Finishes the first round, draws the labels in a second, frees j; returns the first Cairo
+ * error of a band (CAIRO_STATUS_SUCCESS if none). */
+static cairo_status_t bands_finish(struct bands *j, const struct label_paths *labels)
+{
+	bands_join(j);
+	if (labels->n) {
+		j->labels = labels;
+		bands_round(j, 2);
+		bands_join(j);
+	}
+	cairo_surface_mark_dirty(j->target);
+	cairo_status_t st = CAIRO_STATUS_SUCCESS;
+	for (int b = 0; b < j->nbands; b++) {
+		j->m->stats.vertices_in += j->out[b].stats.vertices_in;
+		j->m->stats.vertices_drawn += j->out[b].stats.vertices_drawn;
+		if (st == CAIRO_STATUS_SUCCESS)
+			st = j->out[b].status;
+	}
+	free(j->out);
+	free(j);
+	return st;
+}
+
 bool ly_draw_static(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct rd_err *err)
 {
 	int renders = m->stats.static_renders;
@@ -666,45 +1049,41 @@ bool ly_draw_static(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, st
 	if (!m->have_view)
 		ly_map_fit(m, 1920, 1080, 20);
 	struct xform x = xform_of(&m->view);
-	struct scratch s = {0};
 	cairo_save(cr);
-	if (m->opaque) {
-		set_color(cr, th->colors[RD_BG], 1);
-		cairo_paint(cr);
-	}
-	for (int i = 0; i < m->n; i++) {
-		const struct mlayer *ml = &m->ml[i];
-		if (!ml->st.visible)
-			continue;
-		switch (ml->l->geom) {
-		case LY_GEOM_POLYGON:
-			draw_polygons(m, cr, th, ml, &x, &s);
-			break;
-		case LY_GEOM_LINE:
-			draw_lines(m, cr, th, ml, &x, &s);
-			break;
-		case LY_GEOM_POINT:
-			if (ml->st.heat)
-				draw_heat(m, cr, th, ml, &x);
-			else if (ml->st.symbol != LY_SYMBOL_PULSE)
-				draw_points(m, cr, th, ml, &x);
-			break;
-		}
-	}
-	free(s.x);
-	free(s.y);
-	struct text t;
-	text_init(&t, cr, th, rd_theme_px(th, RD_SIZE_MAP_LABEL, m->canvas_h > 0 ? m->canvas_h : m->view.h));
+	struct bands *bands = bands_start(m, cr, th, &x);
 	double lbox[4];
-	bool have_legend = legends(m, cr, th, &t, false, lbox);
-	labels(m, cr, th, &t, lbox, have_legend);
+	bool have_legend = false, text = needs_text(m);
+	struct text t;
+	struct label_paths lp = {0};
+	if (text) {
+		/* Pango (and fontconfig behind it, tens of milliseconds cold) only when there is text */
+		text_init(&t, cr, th, rd_theme_px(th, RD_SIZE_MAP_LABEL, m->canvas_h > 0 ? m->canvas_h : m->view.h));
+		have_legend = legends(m, cr, th, &t, false, lbox);
+		place_labels(m, cr, th, &t, lbox, have_legend, &lp);
+	}
+	cairo_status_t band_status = CAIRO_STATUS_SUCCESS;
+	if (bands) {
+		band_status = bands_finish(bands, &lp);
+	} else {
+		if (m->opaque) {
+			set_color(cr, th->colors[RD_BG], 1);
+			cairo_paint(cr);
+		}
+		draw_layers(m, cr, th, &x, &m->stats);
+		draw_label_paths(m, cr, th, &lp, 0, x.h);
+	}
+	label_paths_free(&lp);
 	if (have_legend)
 		legends(m, cr, th, &t, true, lbox);
+	if (text)
+		text_finish(&t);
 	m->have_legend = have_legend;
-	memcpy(m->legend_box, lbox, sizeof lbox);
-	text_finish(&t);
+	if (have_legend)
+		memcpy(m->legend_box, lbox, sizeof lbox);
 	cairo_restore(cr);
 	cairo_status_t st = cairo_status(cr);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = band_status;
 	if (st != CAIRO_STATUS_SUCCESS)
 		return rd_err_set(err, "map: cairo: %s", cairo_status_to_string(st));
 	return true;

@@ -114,6 +114,14 @@ static double signed_dist(const struct ring *r, int nr, double px, double py)
 		for (size_t i = 0, j = n - 1; i < n; j = i++) {
 			if ((y[i] > py) != (y[j] > py) && px < (x[j] - x[i]) * (py - y[i]) / (y[j] - y[i]) + x[i])
 				in = !in;
+			/* the distance to the edge's box is a lower bound: an edge that cannot be nearer
+			 * is skipped (the minimum, and so the result, is the same) */
+			double x0 = x[i] < x[j] ? x[i] : x[j], x1 = x[i] < x[j] ? x[j] : x[i];
+			double y0 = y[i] < y[j] ? y[i] : y[j], y1 = y[i] < y[j] ? y[j] : y[i];
+			double bx = px < x0 ? x0 - px : px > x1 ? px - x1 : 0;
+			double by = py < y0 ? y0 - py : py > y1 ? py - y1 : 0;
+			if (bx * bx + by * by >= best)
+				continue;
 			double d = seg_dist2(px, py, x[i], y[i], x[j], y[j]);
 			if (d < best)
 				best = d;

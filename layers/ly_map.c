@@ -1,6 +1,7 @@
 /* The map: layers, projection, classes, live values, view, hit index (see ly_map.h). */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,31 @@ static void classify(struct mlayer *ml)
 
 /* ---- adding layers ---- */
 
+/* Projection and Douglas–Peucker tolerances of parts p0..p1 (every vertex is in one part). */
+struct project_job {
+	enum ly_proj proj;
+	struct mlayer *ml;
+	uint32_t p0, p1;
+};
+
+static void *project_parts(void *arg)
+{
+	const struct project_job *j = arg;
+	struct mlayer *ml = j->ml;
+	const struct ly_layer *l = ml->l;
+	for (uint32_t p = j->p0; p < j->p1; p++) {
+		const struct ly_part *pt = &l->part[p];
+		for (size_t i = pt->start; i < (size_t)pt->start + pt->count; i++)
+			ly_project(j->proj, l->x[i], l->y[i], &ml->wx[i], &ml->wy[i]);
+		if (l->geom != LY_GEOM_POINT)
+			ly_dp_importance(ml->wx + pt->start, ml->wy + pt->start, pt->count, l->geom == LY_GEOM_POLYGON,
+			                 ml->imp + pt->start);
+		else if (pt->count)
+			ml->imp[pt->start] = FLT_MAX;
+	}
+	return NULL;
+}
+
 static void project_layer(struct ly_map *m, struct mlayer *ml)
 {
 	const struct ly_layer *l = ml->l;
@@ -167,8 +193,24 @@ static void project_layer(struct ly_map *m, struct mlayer *ml)
 	ml->wx = ly_xmalloc(npt * sizeof *ml->wx);
 	ml->wy = ly_xmalloc(npt * sizeof *ml->wy);
 	ml->imp = ly_xmalloc(npt * sizeof *ml->imp);
-	for (size_t i = 0; i < npt; i++)
-		ly_project(m->proj, l->x[i], l->y[i], &ml->wx[i], &ml->wy[i]);
+	/* The parts in two halves of about as many vertices, the second on a helper thread when
+	 * the map may use threads (ly_map_set_threads): the tolerances are most of adding a
+	 * large layer. Each part's result is the same whichever thread computes it. */
+	struct project_job jobs[2] = {{m->proj, ml, 0, l->npart}, {m->proj, ml, l->npart, l->npart}};
+	pthread_t helper;
+	bool threaded = false;
+	if (m->threads > 1 && npt >= 50000) {
+		uint32_t p = 0;
+		for (size_t half = 0; p < l->npart && half < npt / 2; p++)
+			half += l->part[p].count;
+		jobs[0].p1 = jobs[1].p0 = p;
+		threaded = pthread_create(&helper, NULL, project_parts, &jobs[1]) == 0;
+	}
+	project_parts(&jobs[0]);
+	if (threaded)
+		pthread_join(helper, NULL);
+	else
+		project_parts(&jobs[1]);
 	size_t nf = (size_t)l->nfeat;
 	ml->fbox = ly_xmalloc(nf * sizeof *ml->fbox);
 	ml->area = ly_xcalloc(nf, sizeof *ml->area);
@@ -187,14 +229,12 @@ static void project_layer(struct ly_map *m, struct mlayer *ml)
 		for (uint32_t p = 0; p < ft->nparts; p++) {
 			const struct ly_part *pt = &l->part[ft->part0 + p];
 			const double *x = ml->wx + pt->start, *y = ml->wy + pt->start;
-			if (l->geom != LY_GEOM_POINT)
-				ly_dp_importance(x, y, pt->count, l->geom == LY_GEOM_POLYGON, ml->imp + pt->start);
-			else
-				ml->imp[pt->start] = FLT_MAX;
 			double a = 0, len = 0;
 			for (uint32_t i = 0; i < pt->count; i++) {
-				b[0] = fmin(b[0], x[i]), b[1] = fmin(b[1], y[i]);
-				b[2] = fmax(b[2], x[i]), b[3] = fmax(b[3], y[i]);
+				/* comparisons, not fmin/fmax: those are calls (gcc keeps their NaN rules);
+				 * projected coordinates are finite */
+				b[0] = x[i] < b[0] ? x[i] : b[0], b[1] = y[i] < b[1] ? y[i] : b[1];
+				b[2] = x[i] > b[2] ? x[i] : b[2], b[3] = y[i] > b[3] ? y[i] : b[3];
 				if (i) {
 					a += x[i - 1] * y[i] - x[i] * y[i - 1];
 					if (l->geom == LY_GEOM_LINE)
@@ -608,6 +648,19 @@ struct ly_layer *ly_layer_new_points(const char *name, int n, const double *lon,
 	if (!l->nfeat)
 		l->bbox[0] = l->bbox[1] = l->bbox[2] = l->bbox[3] = 0;
 	return l;
+}
+
+void ly_map_set_threads(struct ly_map *m, int threads)
+{
+	m->threads = threads < 1 ? 1 : threads;
+}
+
+void ly_map_set_fast_strokes(struct ly_map *m, bool fast)
+{
+	if (m->fast_strokes != fast) {
+		m->fast_strokes = fast;
+		m->dirty = true;
+	}
 }
 
 void ly_map_set_canvas_height(struct ly_map *m, int canvas_h)

@@ -61,6 +61,21 @@ void ly_map_set_opaque(struct ly_map *map, bool opaque);
  * 0 (default): the map's own height. */
 void ly_map_set_canvas_height(struct ly_map *map, int canvas_h);
 
+/* Use up to this many threads, the calling one included (default 1), for one-shot work such
+ * as shp2png: the projection and simplification of layers added afterwards (two threads),
+ * and the static pass of polygon and line maps, drawn in bands of rows; the labels are placed
+ * on the calling thread meanwhile, their outlines drawn in bands too. Legends and maps with
+ * point layers are drawn on the calling thread. The pixels, labels and statistics are the
+ * same whatever the count. */
+void ly_map_set_threads(struct ly_map *map, int threads);
+
+/* Draw solid outlines (polygon borders, lines of one colour) by their pixels' distance to
+ * the segments instead of with cairo_stroke: the same shape (round joins and caps, the same
+ * width and vertices), 3-4x faster on large layers (ly_stroke.c), antialiased edge pixels
+ * differing from Cairo's by up to about half the colour difference. Default off, so the
+ * wall's pictures (and goldens) are Cairo's; shp2png turns it on. */
+void ly_map_set_fast_strokes(struct ly_map *map, bool fast);
+
 /* One-shot drawing without the cache (animated symbols at phase 0). */
 bool ly_map_render(struct ly_map *map, cairo_t *cr, const struct rd_theme *theme, struct rd_err *err);
 /* Cached drawing for the frame loop; t is the animation clock in seconds. */

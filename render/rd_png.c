@@ -1,47 +1,138 @@
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <png.h>
+#include <zlib.h>
 
 #include "rd_png.h"
 
-/* One row of the surface as PNG wants it: RGB when the picture is opaque, else RGBA with
- * the premultiplication undone. */
-static void convert_row(const unsigned char *src, unsigned char *dst, int w, bool opaque,
-                        bool rgb24)
+/* One row of the surface as PNG wants it, after its filter-type byte (0, none): RGB when the
+ * picture is opaque, else RGBA with the premultiplication undone. */
+static void convert_row(const unsigned char *src, unsigned char *dst, int w, bool opaque, bool rgb24)
 {
-	for (int x = 0; x < w; x++) {
-		uint32_t p;
-		memcpy(&p, src + (size_t)x * 4, 4);
-		unsigned a = rgb24 ? 255 : p >> 24, r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
-		if (opaque) {
-			dst[3 * x] = (unsigned char)r, dst[3 * x + 1] = (unsigned char)g;
-			dst[3 * x + 2] = (unsigned char)b;
-			continue;
+	*dst++ = 0;
+	const uint32_t *px = (const uint32_t *)(const void *)src; /* Cairo rows are 4-byte aligned */
+	if (opaque) {
+		for (int x = 0; x < w; x++) {
+			uint32_t p = px[x];
+			dst[0] = (unsigned char)(p >> 16), dst[1] = (unsigned char)(p >> 8), dst[2] = (unsigned char)p;
+			dst += 3;
 		}
+		return;
+	}
+	for (int x = 0; x < w; x++) {
+		uint32_t p = px[x];
+		unsigned a = rgb24 ? 255 : p >> 24, r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
 		if (a != 0 && a != 255) {
 			r = (r * 255 + a / 2) / a, g = (g * 255 + a / 2) / a, b = (b * 255 + a / 2) / a;
 		}
-		dst[4 * x] = (unsigned char)r, dst[4 * x + 1] = (unsigned char)g;
-		dst[4 * x + 2] = (unsigned char)b, dst[4 * x + 3] = (unsigned char)a;
+		dst[0] = (unsigned char)r, dst[1] = (unsigned char)g, dst[2] = (unsigned char)b, dst[3] = (unsigned char)a;
+		dst += 4;
 	}
 }
 
 static bool all_opaque(const unsigned char *data, int stride, int w, int h)
 {
-	for (int y = 0; y < h; y++)
+	for (int y = 0; y < h; y++) {
+		const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)y * stride);
 		for (int x = 0; x < w; x++)
-			if (data[(size_t)y * stride + (size_t)x * 4 + 3] != 0xff) /* little-endian alpha */
+			if (px[x] < 0xff000000u)
 				return false;
+	}
 	return true;
 }
 
-/* libpng without row filters and at zlib level 6: the same pixels as Cairo's writer in about
- * half the time (Cairo keeps libpng's adaptive filters on; MapServer and Mapnik turn them
- * off). Opaque pictures are written as RGB. */
+/* A band of rows deflated on its own (pigz's way): a raw deflate stream ending on a byte
+ * boundary (Z_SYNC_FLUSH; the last band Z_FINISH), so the bands concatenate into one zlib
+ * stream, and the Adler-32 of its uncompressed bytes for adler32_combine. */
+struct band {
+	const unsigned char *data;
+	int stride, w, y0, y1;
+	bool opaque, rgb24, last;
+	unsigned char *out;
+	size_t n, cap;
+	uLong adler, raw_len;
+	bool ok;
+};
+
+static bool band_grow(struct band *b, size_t need)
+{
+	if (b->cap - b->n >= need)
+		return true;
+	size_t cap = b->cap ? b->cap * 2 : 1 << 20;
+	while (cap - b->n < need)
+		cap *= 2;
+	unsigned char *p = realloc(b->out, cap);
+	if (!p)
+		return false;
+	b->out = p, b->cap = cap;
+	return true;
+}
+
+static void *band_deflate(void *arg)
+{
+	struct band *b = arg;
+	size_t row_len = (size_t)b->w * (b->opaque ? 3 : 4) + 1;
+	unsigned char *row = malloc(row_len);
+	z_stream z = {0};
+	/* Level 1 on unfiltered rows: MapServer's and Mapnik's choice for speed; the pictures are
+	 * flat areas and lines, which compress well even so. */
+	b->ok = row && deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+	b->adler = adler32(0, NULL, 0);
+	for (int y = b->y0; b->ok && y < b->y1; y++) {
+		convert_row(b->data + (size_t)y * b->stride, row, b->w, b->opaque, b->rgb24);
+		b->adler = adler32(b->adler, row, (uInt)row_len);
+		b->raw_len += row_len;
+		z.next_in = row;
+		z.avail_in = (uInt)row_len;
+		int flush = y + 1 < b->y1 ? Z_NO_FLUSH : b->last ? Z_FINISH : Z_SYNC_FLUSH;
+		do {
+			if (!band_grow(b, 64 << 10)) {
+				b->ok = false;
+				break;
+			}
+			z.next_out = b->out + b->n;
+			z.avail_out = (uInt)(b->cap - b->n);
+			int r = deflate(&z, flush);
+			b->n = b->cap - z.avail_out;
+			if (r == Z_STREAM_ERROR)
+				b->ok = false;
+		} while (b->ok && (z.avail_in > 0 || z.avail_out == 0));
+	}
+	if (row)
+		deflateEnd(&z);
+	free(row);
+	return NULL;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* One PNG chunk: length, type, data (may be split over two pieces), CRC of type and data. */
+static bool chunk(FILE *f, const char *type, const unsigned char *a, size_t na, const unsigned char *b, size_t nb)
+{
+	unsigned char head[8], crc[4];
+	put32(head, (uint32_t)(na + nb));
+	memcpy(head + 4, type, 4);
+	uLong c = crc32(0, head + 4, 4);
+	if (na)
+		c = crc32(c, a, (uInt)na);
+	if (nb)
+		c = crc32(c, b, (uInt)nb);
+	put32(crc, (uint32_t)c);
+	return fwrite(head, 1, 8, f) == 8 && (!na || fwrite(a, 1, na, f) == na) && (!nb || fwrite(b, 1, nb, f) == nb) &&
+	       fwrite(crc, 1, 4, f) == 4;
+}
+
+/* Unfiltered rows at zlib level 1, deflated in two bands on two threads and written as one
+ * zlib stream: about 4x faster than Cairo's writer (libpng's adaptive filters, level 6) on a
+ * 4K map, for files about 1.5x larger. Opaque pictures are written as RGB. */
 bool rd_png_write(cairo_surface_t *surface, const char *path, struct rd_err *err)
 {
 	cairo_surface_flush(surface);
@@ -53,37 +144,70 @@ bool rd_png_write(cairo_surface_t *surface, const char *path, struct rd_err *err
 	const unsigned char *data = cairo_image_surface_get_data(surface);
 	bool rgb24 = fmt == CAIRO_FORMAT_RGB24;
 	bool opaque = rgb24 || all_opaque(data, stride, w, h);
+	/* Small pictures in one band; large ones in two, the second on a helper thread. */
+	enum { NBAND = 2 };
+	struct band bands[NBAND];
+	int nb = (size_t)w * (size_t)h >= 256 * 1024 && h >= 2 ? NBAND : 1;
+	for (int i = 0; i < nb; i++)
+		bands[i] = (struct band){.data = data, .stride = stride, .w = w, .y0 = (int)((long)h * i / nb),
+		                         .y1 = (int)((long)h * (i + 1) / nb), .opaque = opaque, .rgb24 = rgb24,
+		                         .last = i == nb - 1};
+	pthread_t helper;
+	bool threaded = nb > 1 && pthread_create(&helper, NULL, band_deflate, &bands[1]) == 0;
+	band_deflate(&bands[0]);
+	for (int i = 1; i < nb; i++) {
+		if (threaded)
+			pthread_join(helper, NULL);
+		else
+			band_deflate(&bands[i]);
+	}
+	bool ok = true;
+	uLong adler = bands[0].adler;
+	for (int i = 0; i < nb; i++) {
+		ok = ok && bands[i].ok;
+		if (i)
+			adler = adler32_combine(adler, bands[i].adler, (z_off_t)bands[i].raw_len);
+	}
+	if (!ok) {
+		for (int i = 0; i < nb; i++)
+			free(bands[i].out);
+		return rd_err_set(err, "%s: cannot write PNG: out of memory", path);
+	}
 	FILE *f = fopen(path, "wb");
-	if (!f)
+	if (!f) {
+		for (int i = 0; i < nb; i++)
+			free(bands[i].out);
 		return rd_err_set(err, "%s: cannot write PNG: %s", path, strerror(errno));
-	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-	png_infop info = png ? png_create_info_struct(png) : NULL;
-	unsigned char *row = malloc((size_t)w * 4);
-	if (!png || !info || !row)
-		abort();
-	if (setjmp(png_jmpbuf(png))) {
-		png_destroy_write_struct(&png, &info);
-		free(row);
-		fclose(f);
+	}
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	unsigned char ihdr[13], zhead[2] = {0x78, 0x01}, tail[4];
+	put32(ihdr, (uint32_t)w);
+	put32(ihdr + 4, (uint32_t)h);
+	ihdr[8] = 8;                /* bits per channel */
+	ihdr[9] = opaque ? 2 : 6;   /* RGB, RGBA */
+	ihdr[10] = ihdr[11] = ihdr[12] = 0; /* deflate, adaptive filtering (each row says "none"), no interlace */
+	put32(tail, (uint32_t)adler);
+	errno = 0;
+	ok = fwrite(sig, 1, 8, f) == 8 && chunk(f, "IHDR", ihdr, 13, NULL, 0);
+	/* IDAT: the zlib header in front of the first band, the Adler-32 after the last; bands
+	 * over 1 GiB go in several chunks (a chunk holds at most 2^31 - 1 bytes) */
+	for (int i = 0; ok && i < nb; i++) {
+		const unsigned char *p = bands[i].out;
+		size_t left = bands[i].n;
+		do {
+			size_t n = left < ((size_t)1 << 30) ? left : (size_t)1 << 30;
+			ok = i == 0 && p == bands[i].out ? chunk(f, "IDAT", zhead, 2, p, n) : chunk(f, "IDAT", p, n, NULL, 0);
+			p += n, left -= n;
+		} while (ok && left);
+	}
+	ok = ok && chunk(f, "IDAT", tail, 4, NULL, 0) && chunk(f, "IEND", NULL, 0, NULL, 0);
+	for (int i = 0; i < nb; i++)
+		free(bands[i].out);
+	if (fclose(f) != 0 || !ok) {
+		int e = errno;
 		remove(path);
-		return rd_err_set(err, "%s: cannot write PNG (disk full?)", path);
+		return rd_err_set(err, "%s: cannot write PNG: %s", path, e ? strerror(e) : "write failed (disk full?)");
 	}
-	png_init_io(png, f);
-	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-	png_set_compression_level(png, 6);
-	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
-	             opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA, PNG_INTERLACE_NONE,
-	             PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
-	png_write_info(png, info);
-	for (int y = 0; y < h; y++) {
-		convert_row(data + (size_t)y * stride, row, w, opaque, rgb24);
-		png_write_row(png, row);
-	}
-	png_write_end(png, info);
-	png_destroy_write_struct(&png, &info);
-	free(row);
-	if (fclose(f) != 0)
-		return rd_err_set(err, "%s: cannot write PNG: %s", path, strerror(errno));
 	return true;
 }
 
