@@ -20,9 +20,12 @@ enum { PAGE_DEFAULT = 500 };
 
 enum state { ST_NEW, ST_WAIT, ST_OP };
 
+/* One request. Small on purpose: a GET allocates only this; the write (ingest, ack, resolve)
+ * handed to the committer is allocated when the request turns out to be one. */
 struct req {
 	struct bk_http *h;
 	struct MHD_Connection *conn;
+	struct sock *sock; /* its connection's, NULL if it could not be had */
 	char *body;
 	size_t len, cap;
 	bool too_big;
@@ -33,7 +36,7 @@ struct req {
 	struct req *wprev, *wnext;
 	bool waiting;
 	bool op_done;
-	struct bk_op op;
+	struct bk_op *op; /* writes only */
 };
 
 /* A TCP connection, for the request deadline: while a request is still arriving (`reading`),
@@ -46,9 +49,24 @@ struct sock {
 	int fd;
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
-	int64_t since;
-	bool reading, cut;
+	/* Written by the connection's worker without a lock, read by the timer thread: `since` is
+	 * stored before `reading` is set (release), and read after it (acquire). */
+	_Atomic int64_t since;
+	_Atomic bool reading;
+	bool cut; /* under slock */
+	/* A request is in progress (from the handler's first call to completed): what drain
+	 * waits for. Counted here rather than in one counter of the daemon, which every request
+	 * on every worker would write twice. */
+	_Atomic bool busy;
+	struct req *req; /* that request, the worker's */
 	struct sock *prev, *next;
+	/* The last Authorization value this connection presented that named a known token, and
+	 * what it named: a keep-alive client presents the same bytes on every request, so the
+	 * token is hashed once per connection, not per request (the worker's only). */
+	char *auth;
+	size_t auth_len;
+	enum bk_role auth_role;
+	char auth_who[64];
 };
 
 struct bk_http {
@@ -65,7 +83,7 @@ struct bk_http {
 	pthread_cond_t tcond;
 	bool timer_stop;
 	_Atomic bool draining;
-	_Atomic long inflight;
+	_Atomic long inflight; /* requests in progress without a struct sock (none in practice) */
 	pthread_key_t tkey;
 	pthread_mutex_t slock; /* socks */
 	struct sock *socks;
@@ -76,6 +94,15 @@ static int64_t now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The same clock at the kernel tick's resolution (a few ms), without reading the clock
+ * source: enough for request deadlines of seconds, and taken once per request. */
+static int64_t coarse_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -162,37 +189,91 @@ static enum MHD_Result send_405(struct bk_http *h, struct MHD_Connection *conn, 
 }
 
 /* Serves a body that changes rarely from a response built once per generation and kept per
- * worker thread (thread-specific data), so the hot path takes no lock shared between
- * workers; the destructor frees a worker's responses when MHD joins it. */
+ * worker thread (thread-specific data), so the hot path takes no lock shared between workers
+ * and serializes nothing: a request only queues the prebuilt, reference-counted response. The
+ * response carries its own Date header (libmicrohttpd then adds none, and formats no time per
+ * request), so once a second a new response is made around the same body, which every
+ * response of it references (and connections still sending an older one keep alive). The
+ * destructor frees a worker's responses when MHD joins it. */
 typedef char *(*make_body_fn)(struct bk_http *h, size_t *len, uint64_t *gen);
 
 enum { CACHE_ALERTS0 = BK_BLOB_COUNT, CACHE_SLOTS };
 
+/* A body shared by the responses made around it; freed with the last of them. */
+struct body {
+	_Atomic unsigned refs;
+	size_t len;
+	char data[];
+};
+
+static void body_unref(void *p)
+{
+	struct body *b = p;
+	if (b && atomic_fetch_sub(&b->refs, 1) == 1)
+		free(b);
+}
+
+struct cached {
+	uint64_t gen;
+	struct body *body; /* a reference */
+	time_t sec;        /* the Date in r */
+	struct MHD_Response *r;
+};
+
 struct tcache {
-	uint64_t gen[CACHE_SLOTS];
-	struct MHD_Response *r[CACHE_SLOTS];
+	time_t date_sec;
+	char date[80]; /* IMF-fixdate of date_sec (29 bytes; room for any int) */
+	struct cached slot[CACHE_SLOTS];
 };
 
 static void tcache_free(void *p)
 {
 	struct tcache *tc = p;
-	for (int i = 0; i < CACHE_SLOTS; i++)
-		if (tc->r[i])
-			MHD_destroy_response(tc->r[i]);
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		if (tc->slot[i].r)
+			MHD_destroy_response(tc->slot[i].r);
+		body_unref(tc->slot[i].body);
+	}
 	free(tc);
 }
 
-static enum MHD_Result send_cached(struct bk_http *h, struct MHD_Connection *conn, int slot,
-                                   uint64_t gen, make_body_fn make)
+static struct tcache *tcache_get(struct bk_http *h)
 {
 	struct tcache *tc = pthread_getspecific(h->tkey);
 	if (!tc) {
 		tc = calloc(1, sizeof *tc);
 		if (!tc)
 			abort();
+		tc->date_sec = -1;
 		pthread_setspecific(h->tkey, tc);
 	}
-	if (!tc->r[slot] || tc->gen[slot] != gen) {
+	return tc;
+}
+
+/* The HTTP Date of now (RFC 9110 IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT"), formatted once
+ * per second per worker; not strftime, whose names follow the locale. */
+static const char *tcache_date(struct tcache *tc, time_t now)
+{
+	if (now != tc->date_sec) {
+		static const char wd[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+		static const char mo[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		snprintf(tc->date, sizeof tc->date, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+		         wd[tm.tm_wday % 7], tm.tm_mday, mo[tm.tm_mon % 12], tm.tm_year + 1900,
+		         tm.tm_hour, tm.tm_min, tm.tm_sec);
+		tc->date_sec = now;
+	}
+	return tc->date;
+}
+
+static enum MHD_Result send_cached(struct bk_http *h, struct MHD_Connection *conn, int slot,
+                                   uint64_t gen, make_body_fn make)
+{
+	struct tcache *tc = tcache_get(h);
+	struct cached *c = &tc->slot[slot];
+	if (!c->body || c->gen != gen) {
 		size_t len = 0;
 		uint64_t g = gen;
 		char *body = make(h, &len, &g);
@@ -200,15 +281,37 @@ static enum MHD_Result send_cached(struct bk_http *h, struct MHD_Connection *con
 			return send_error(h, conn, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
 			                  "no data yet (start cbwalld with --simulate SEED, or wait for "
 			                  "the first ingest)");
-		struct MHD_Response *r =
-		        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-		add_headers(r);
-		if (tc->r[slot])
-			MHD_destroy_response(tc->r[slot]);
-		tc->r[slot] = r;
-		tc->gen[slot] = g;
+		struct body *b = malloc(sizeof *b + len);
+		if (!b)
+			abort();
+		atomic_init(&b->refs, 1);
+		b->len = len;
+		memcpy(b->data, body, len);
+		free(body);
+		body_unref(c->body);
+		c->body = b;
+		c->gen = g;
+		if (c->r)
+			MHD_destroy_response(c->r);
+		c->r = NULL;
 	}
-	return MHD_queue_response(conn, MHD_HTTP_OK, tc->r[slot]);
+	time_t now = time(NULL);
+	if (!c->r || c->sec != now) {
+		atomic_fetch_add(&c->body->refs, 1);
+		struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+		        c->body->len, c->body->data, body_unref, c->body);
+		if (!r) {
+			body_unref(c->body);
+			return MHD_NO;
+		}
+		MHD_add_response_header(r, MHD_HTTP_HEADER_DATE, tcache_date(tc, now));
+		add_headers(r);
+		if (c->r)
+			MHD_destroy_response(c->r);
+		c->r = r;
+		c->sec = now;
+	}
+	return MHD_queue_response(conn, MHD_HTTP_OK, c->r);
 }
 
 static char *make_blob_metrics(struct bk_http *h, size_t *len, uint64_t *gen)
@@ -280,10 +383,11 @@ static void reap_slow(struct bk_http *h)
 {
 	if (h->opts.request_timeout_s <= 0)
 		return;
-	int64_t limit = now_ms() - (int64_t)h->opts.request_timeout_s * 1000;
+	int64_t limit = coarse_ms() - (int64_t)h->opts.request_timeout_s * 1000;
 	pthread_mutex_lock(&h->slock);
 	for (struct sock *s = h->socks; s; s = s->next) {
-		if (!s->reading || s->cut || s->since > limit)
+		if (s->cut || !atomic_load_explicit(&s->reading, memory_order_acquire) ||
+		    atomic_load_explicit(&s->since, memory_order_relaxed) > limit)
 			continue;
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof peer;
@@ -306,8 +410,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **ctx,
 		if (!s)
 			abort();
 		s->conn = conn;
-		s->since = now_ms();
-		s->reading = true;
+		atomic_init(&s->since, coarse_ms());
+		atomic_init(&s->reading, true);
 		const union MHD_ConnectionInfo *fi =
 		        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		s->fd = fi ? fi->connect_fd : -1;
@@ -326,6 +430,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **ctx,
 	struct sock *s = *ctx;
 	if (!s)
 		return;
+	if (s->req) /* completed() was not called first: it must not reach s */
+		s->req->sock = NULL;
 	pthread_mutex_lock(&h->slock);
 	if (s->prev)
 		s->prev->next = s->next;
@@ -334,22 +440,20 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **ctx,
 	if (s->next)
 		s->next->prev = s->prev;
 	pthread_mutex_unlock(&h->slock);
+	free(s->auth);
 	free(s);
 	*ctx = NULL;
 }
 
-/* reading: a request is arriving (false once it is all here; true again after the answer). */
-static void sock_reading(struct bk_http *h, struct MHD_Connection *conn, bool reading)
+/* reading: a request is arriving (false once it is all here; true again after the answer,
+ * when its time starts anew). No lock: see struct sock. */
+static void sock_reading(struct sock *s, bool reading)
 {
-	const union MHD_ConnectionInfo *ci =
-	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct sock *s = ci ? ci->socket_context : NULL;
 	if (!s)
 		return;
-	pthread_mutex_lock(&h->slock);
-	s->reading = reading;
-	s->since = now_ms();
-	pthread_mutex_unlock(&h->slock);
+	if (reading)
+		atomic_store_explicit(&s->since, coarse_ms(), memory_order_relaxed);
+	atomic_store_explicit(&s->reading, reading, memory_order_release);
 }
 
 static void *timer_main(void *arg)
@@ -377,15 +481,55 @@ static void *timer_main(void *arg)
 static void op_complete(struct bk_op *op, void *ctx)
 {
 	struct req *r = ctx;
-	pthread_mutex_lock(&r->h->wlock);
+	struct bk_http *h = r->h;
+	/* Once resumed, the worker may answer and reach completed(), which takes wlock before it
+	 * frees r: so r is not touched after the resume, and stays valid until the unlock. */
+	pthread_mutex_lock(&h->wlock);
 	r->op_done = true;
 	MHD_resume_connection(r->conn);
-	pthread_mutex_unlock(&r->h->wlock);
+	pthread_mutex_unlock(&h->wlock);
 	(void)op;
 }
 
+/* Equality of two strings of n bytes in time that depends on n only. */
+static bool same_bytes(const char *a, const char *b, size_t n)
+{
+	unsigned char d = 0;
+	for (size_t i = 0; i < n; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+/* The role and name of a bearer token: bk_auth_check (a SHA-256 and a constant-time pass over
+ * every tokens-file line), or, when this connection presented exactly these bytes before and
+ * they named a token, what they named then (the tokens file is read once, at start). The bytes
+ * are compared in constant time: behind a proxy that reuses upstream connections the previous
+ * token may be another client's, and the comparison must not tell how much of it matches. */
+static enum bk_role token_role(struct bk_http *h, struct sock *s, const char *tok, char who[64])
+{
+	size_t n = strlen(tok);
+	if (s && s->auth && s->auth_len == n && same_bytes(s->auth, tok, n)) {
+		memcpy(who, s->auth_who, 64);
+		return s->auth_role;
+	}
+	enum bk_role role = bk_auth_check(h->auth, tok, n, who);
+	if (s && role != BK_ROLE_NONE) {
+		if (!s->auth || s->auth_len < n) {
+			free(s->auth);
+			s->auth = malloc(n);
+			if (!s->auth)
+				abort();
+		}
+		memcpy(s->auth, tok, n);
+		s->auth_len = n;
+		s->auth_role = role;
+		memcpy(s->auth_who, who, 64);
+	}
+	return role;
+}
+
 /* Role needed per route; NONE means no token needed. */
-static enum MHD_Result check_role(struct bk_http *h, struct MHD_Connection *conn,
+static enum MHD_Result check_role(struct bk_http *h, struct MHD_Connection *conn, struct sock *s,
                                   enum bk_role need, char who[64], bool *ok)
 {
 	*ok = false;
@@ -402,8 +546,7 @@ static enum MHD_Result check_role(struct bk_http *h, struct MHD_Connection *conn
 	if (!auth || strncmp(auth, "Bearer ", 7) != 0 || !auth[7])
 		return send_error(h, conn, MHD_HTTP_UNAUTHORIZED, "unauthorized",
 		                  "missing bearer token (Authorization: Bearer TOKEN)");
-	const char *tok = auth + 7;
-	enum bk_role role = bk_auth_check(h->auth, tok, strlen(tok), who);
+	enum bk_role role = token_role(h, s, auth + 7, who);
 	if (role == BK_ROLE_NONE)
 		return send_error(h, conn, MHD_HTTP_UNAUTHORIZED, "unauthorized", "unknown token");
 	if (need != BK_ROLE_VIEWER && role != need)
@@ -444,9 +587,12 @@ static enum MHD_Result get_page(struct bk_http *h, struct MHD_Connection *conn, 
                                 bool alerts)
 {
 	int64_t since = 0, wait = 0, limit = PAGE_DEFAULT;
-	const char *s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
-	const char *w = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "wait");
-	const char *l = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
+	const char *s = NULL, *w = NULL, *l = NULL;
+	if (MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, NULL, NULL) > 0) {
+		s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
+		w = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "wait");
+		l = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
+	}
 	if (s && !parse_int(s, 0, INT64_MAX, &since))
 		return send_error(h, conn, MHD_HTTP_BAD_REQUEST, "bad_request",
 		                  "since: \"%.40s\" is not a non-negative integer", s);
@@ -503,10 +649,10 @@ static bool parse_body(struct bk_http *h, struct MHD_Connection *conn, struct re
 static enum MHD_Result submit(struct bk_http *h, struct MHD_Connection *conn, struct req *r)
 {
 	r->state = ST_OP;
-	r->op.complete = op_complete;
-	r->op.ctx = r;
+	r->op->complete = op_complete;
+	r->op->ctx = r;
 	pthread_mutex_lock(&h->wlock);
-	bk_core_submit(h->core, &r->op);
+	bk_core_submit(h->core, r->op);
 	MHD_suspend_connection(conn);
 	pthread_mutex_unlock(&h->wlock);
 	return MHD_YES;
@@ -519,15 +665,15 @@ static enum MHD_Result ingest(struct bk_http *h, struct MHD_Connection *conn, st
 	if (!parse_body(h, conn, r, &o, &ret))
 		return ret;
 	struct pr_err err = {{0}};
-	bool ok = pr_alert_in_from_json(o, &r->op.in, &err);
+	bool ok = pr_alert_in_from_json(o, &r->op->in, &err);
 	json_object_put(o);
 	if (!ok)
 		return send_error(h, conn, MHD_HTTP_BAD_REQUEST, "bad_request", "%s", err.msg);
-	if (!bk_district_find(r->op.in.adcode))
+	if (!bk_district_find(r->op->in.adcode))
 		return send_error(h, conn, MHD_HTTP_BAD_REQUEST, "bad_request",
 		                  "alert.adcode: %s is not a district of the jurisdiction (合肥市)",
-		                  r->op.in.adcode);
-	r->op.kind = BK_OP_INGEST;
+		                  r->op->in.adcode);
+	r->op->kind = BK_OP_INGEST;
 	return submit(h, conn, r);
 }
 
@@ -537,13 +683,13 @@ static enum MHD_Result alert_op(struct bk_http *h, struct MHD_Connection *conn, 
 	const char *key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
 	if (key) {
 		size_t n = strlen(key);
-		bool printable = n > 0 && n < sizeof r->op.idem_key;
+		bool printable = n > 0 && n < sizeof r->op->idem_key;
 		for (size_t i = 0; printable && i < n; i++)
 			printable = key[i] > 0x20 && key[i] < 0x7f;
 		if (!printable)
 			return send_error(h, conn, MHD_HTTP_BAD_REQUEST, "bad_request",
 			                  "Idempotency-Key must be 1..128 printable ASCII characters");
-		snprintf(r->op.idem_key, sizeof r->op.idem_key, "%s", key);
+		snprintf(r->op->idem_key, sizeof r->op->idem_key, "%s", key);
 	} else if (kind == BK_OP_ACK) {
 		return send_error(h, conn, MHD_HTTP_BAD_REQUEST, "bad_request",
 		                  "an ack needs an Idempotency-Key header");
@@ -554,14 +700,25 @@ static enum MHD_Result alert_op(struct bk_http *h, struct MHD_Connection *conn, 
 		if (!parse_body(h, conn, r, &o, &ret))
 			return ret;
 		struct pr_err err = {{0}};
-		bool ok = pr_ack_in_from_json(o, &r->op.ack, &err);
+		bool ok = pr_ack_in_from_json(o, &r->op->ack, &err);
 		json_object_put(o);
 		if (!ok)
 			return send_error(h, conn, MHD_HTTP_BAD_REQUEST, "bad_request", "%s", err.msg);
 	}
-	snprintf(r->op.alert_id, sizeof r->op.alert_id, "%s", id);
-	r->op.kind = kind;
+	snprintf(r->op->alert_id, sizeof r->op->alert_id, "%s", id);
+	r->op->kind = kind;
 	return submit(h, conn, r);
+}
+
+/* The write this request will hand to the committer (allocated on first use). */
+static struct bk_op *req_op(struct req *r)
+{
+	if (!r->op) {
+		r->op = calloc(1, sizeof *r->op);
+		if (!r->op)
+			abort();
+	}
+	return r->op;
 }
 
 static bool is_read(const char *m)
@@ -577,13 +734,20 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	struct req *r = *con_cls;
 	(void)version;
 	if (!r) {
-		r = calloc(1, sizeof *r);
+		r = malloc(sizeof *r); /* not calloc: glibc's calloc skips the thread cache */
 		if (!r)
 			abort();
-		r->h = h;
-		r->conn = conn;
+		*r = (struct req){.h = h, .conn = conn};
+		const union MHD_ConnectionInfo *ci =
+		        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		r->sock = ci ? ci->socket_context : NULL;
 		*con_cls = r;
-		atomic_fetch_add(&h->inflight, 1);
+		if (r->sock) {
+			r->sock->req = r;
+			atomic_store_explicit(&r->sock->busy, true, memory_order_relaxed);
+		} else {
+			atomic_fetch_add(&h->inflight, 1);
+		}
 		const char *cl =
 		        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		int64_t n;
@@ -617,13 +781,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	}
 	/* The whole request is here (or we were resumed). */
 	if (r->state == ST_NEW)
-		sock_reading(h, conn, false);
+		sock_reading(r->sock, false);
 	if (r->state == ST_OP) {
 		if (!r->op_done)
 			return MHD_YES;
-		char *body = r->op.body;
-		r->op.body = NULL;
-		return send_body(conn, (unsigned)r->op.status, body, r->op.body_len, false);
+		char *body = r->op->body;
+		r->op->body = NULL;
+		return send_body(conn, (unsigned)r->op->status, body, r->op->body_len, false);
 	}
 	if (r->state == ST_WAIT) {
 		size_t len = 0;
@@ -659,7 +823,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 			continue;
 		if (!is_read(method))
 			return send_405(h, conn, "GET, HEAD", method);
-		ret = check_role(h, conn, BK_ROLE_VIEWER, who, &ok);
+		ret = check_role(h, conn, r->sock, BK_ROLE_VIEWER, who, &ok);
 		if (!ok)
 			return ret;
 		return send_cached(h, conn, (int)blobs[i].blob,
@@ -668,17 +832,17 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	if (strcmp(p, "events") == 0) {
 		if (!is_read(method))
 			return send_405(h, conn, "GET, HEAD", method);
-		ret = check_role(h, conn, BK_ROLE_VIEWER, who, &ok);
+		ret = check_role(h, conn, r->sock, BK_ROLE_VIEWER, who, &ok);
 		return ok ? get_page(h, conn, r, false) : ret;
 	}
 	if (strcmp(p, "alerts") == 0) {
 		if (is_read(method)) {
-			ret = check_role(h, conn, BK_ROLE_VIEWER, who, &ok);
+			ret = check_role(h, conn, r->sock, BK_ROLE_VIEWER, who, &ok);
 			return ok ? get_page(h, conn, r, true) : ret;
 		}
 		if (strcmp(method, "POST") != 0)
 			return send_405(h, conn, "GET, HEAD, POST", method);
-		ret = check_role(h, conn, BK_ROLE_INGEST, r->op.who, &ok);
+		ret = check_role(h, conn, r->sock, BK_ROLE_INGEST, req_op(r)->who, &ok);
 		return ok ? ingest(h, conn, r) : ret;
 	}
 	if (strncmp(p, "alerts/", 7) == 0) {
@@ -702,7 +866,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		idbuf[idlen] = '\0';
 		if (strcmp(method, "POST") != 0)
 			return send_405(h, conn, "POST", method);
-		ret = check_role(h, conn, BK_ROLE_OFFICER, r->op.who, &ok);
+		ret = check_role(h, conn, r->sock, BK_ROLE_OFFICER, req_op(r)->who, &ok);
 		return ok ? alert_op(h, conn, r, idbuf, kind) : ret;
 	}
 	return send_error(h, conn, MHD_HTTP_NOT_FOUND, "not_found", "no route %.200s", url);
@@ -716,15 +880,27 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (!r)
 		return;
-	sock_reading(h, conn, true);
-	pthread_mutex_lock(&h->wlock);
-	waiter_remove_locked(h, r);
-	pthread_mutex_unlock(&h->wlock);
+	(void)conn;
+	sock_reading(r->sock, true);
+	/* Only a request that was suspended (a long-poll, a write) can be on the waiters list or
+	 * still be touched by op_complete: a plain read takes no lock shared between workers. */
+	if (r->state != ST_NEW) {
+		pthread_mutex_lock(&h->wlock);
+		waiter_remove_locked(h, r);
+		pthread_mutex_unlock(&h->wlock);
+	}
 	free(r->body);
-	free(r->op.body);
+	if (r->op)
+		free(r->op->body);
+	free(r->op);
+	if (r->sock) {
+		r->sock->req = NULL;
+		atomic_store_explicit(&r->sock->busy, false, memory_order_release);
+	} else {
+		atomic_fetch_sub(&h->inflight, 1);
+	}
 	free(r);
 	*con_cls = NULL;
-	atomic_fetch_sub(&h->inflight, 1);
 }
 
 static bool parse_listen(const char *s, struct sockaddr_in *sa, struct pr_err *err)
@@ -824,6 +1000,17 @@ uint16_t bk_http_port(const struct bk_http *h)
 	return h->port;
 }
 
+/* Requests in progress. */
+static long inflight(struct bk_http *h)
+{
+	long n = atomic_load(&h->inflight);
+	pthread_mutex_lock(&h->slock);
+	for (struct sock *s = h->socks; s; s = s->next)
+		n += atomic_load_explicit(&s->busy, memory_order_acquire);
+	pthread_mutex_unlock(&h->slock);
+	return n;
+}
+
 void bk_http_drain(struct bk_http *h, int timeout_ms)
 {
 	if (!h || !h->d)
@@ -832,7 +1019,7 @@ void bk_http_drain(struct bk_http *h, int timeout_ms)
 	h->quiesced = MHD_quiesce_daemon(h->d);
 	resume_all(h, false);
 	int64_t end = now_ms() + timeout_ms;
-	while (atomic_load(&h->inflight) > 0 && now_ms() < end) {
+	while (inflight(h) > 0 && now_ms() < end) {
 		resume_all(h, false);
 		usleep(10000);
 	}

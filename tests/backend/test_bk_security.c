@@ -72,11 +72,11 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
-static struct resp req(const char *method, const char *path, const char *token, const char *key,
-                       const char *body)
+/* On the handle c, so on its connection when it has one open (keep-alive). */
+static struct resp req_on(CURL *c, const char *method, const char *path, const char *token,
+                          const char *key, const char *body)
 {
 	struct resp r = {0};
-	CURL *c = curl_easy_init();
 	char url[1024], auth[256], idem[256];
 	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", S.port, path);
 	struct curl_slist *h = NULL;
@@ -89,6 +89,8 @@ static struct resp req(const char *method, const char *path, const char *token, 
 		h = curl_slist_append(h, idem);
 	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
+	/* HTTPGET first: on a reused handle, a body set before must not be sent again */
+	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else
@@ -104,7 +106,16 @@ static struct resp req(const char *method, const char *path, const char *token, 
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
 	if (curl_easy_perform(c) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(h);
+	return r;
+}
+
+static struct resp req(const char *method, const char *path, const char *token, const char *key,
+                       const char *body)
+{
+	CURL *c = curl_easy_init();
+	struct resp r = req_on(c, method, path, token, key, body);
 	curl_easy_cleanup(c);
 	return r;
 }
@@ -304,6 +315,55 @@ Test(roles, matrix, .fini = teardown, .timeout = 300)
 		cr_log_info("%s", line);
 	}
 	cr_assert_eq(bad, 0, "%d cells of the role matrix differ", bad);
+}
+
+/* cbwalld remembers per connection the last token it verified (so a keep-alive client's token
+ * is hashed once): on one connection, every change of token is checked anew, whatever came
+ * before; a token of the same length differing in one byte, a prefix, a longer one. */
+Test(roles, one_connection_many_tokens, .fini = teardown, .timeout = 120)
+{
+	spawn("conn", true, NULL);
+	char id[32], path[96], bad[64], shorter[64], longer[64];
+	fresh_alert(id);
+	snprintf(path, sizeof path, "/api/v1/alerts/%s/ack", id);
+	snprintf(bad, sizeof bad, "%s", TOKENS[0]);
+	bad[strlen(bad) - 1] ^= 1;
+	snprintf(shorter, sizeof shorter, "%.*s", (int)strlen(TOKENS[0]) - 1, TOKENS[0]);
+	snprintf(longer, sizeof longer, "%sx", TOKENS[0]);
+	char ingest[256];
+	snprintf(ingest, sizeof ingest, INGEST_BODY, 900000);
+	static const char *const keys[] = {"conn-1", "conn-2", "conn-3", "conn-4"};
+	const struct {
+		const char *method, *path, *token, *key, *body;
+		long status;
+	} steps[] = {
+	        {"GET", "/api/v1/alerts?limit=1", TOKENS[0], NULL, NULL, 200},
+	        {"POST", "/api/v1/alerts", TOKENS[0], NULL, ingest, 403},
+	        {"POST", path, TOKENS[0], keys[0], "{}", 403},
+	        {"GET", "/api/v1/alerts?limit=1", bad, NULL, NULL, 401},
+	        {"GET", "/api/v1/alerts?limit=1", shorter, NULL, NULL, 401},
+	        {"GET", "/api/v1/alerts?limit=1", longer, NULL, NULL, 401},
+	        {"GET", "/api/v1/alerts?limit=1", NULL, NULL, NULL, 401},
+	        {"POST", path, TOKENS[2], keys[1], "{}", 403}, /* ingest: same length as viewer */
+	        {"POST", path, TOKENS[1], keys[2], "{}", 200},
+	        {"POST", path, bad, keys[3], "{}", 401},
+	        {"GET", "/api/v1/alerts?limit=1", TOKENS[0], NULL, NULL, 200},
+	};
+	CURL *c = curl_easy_init();
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		struct resp r = req_on(c, steps[i].method, steps[i].path, steps[i].token, steps[i].key,
+		                       steps[i].body);
+		long connects = -1;
+		curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+		cr_expect_eq(r.status, steps[i].status, "step %zu: %s %s: %ld, expected %ld: %s", i,
+		             steps[i].method, steps[i].path, r.status, steps[i].status, r.body);
+		if (i > 0)
+			cr_expect_eq(connects, 0, "step %zu opened a new connection", i);
+		if (steps[i].status == 200 && strcmp(steps[i].method, "POST") == 0)
+			cr_expect(strstr(r.body, "\"acked_by\":\"测试officer\""),
+			          "the ack carries the officer's name: %s", r.body);
+	}
+	curl_easy_cleanup(c);
 }
 
 Test(roles, without_tokens_file, .fini = teardown, .timeout = 300)
