@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "cw_commands.h"
+#include "cw_kiosk.h"
 #include "cw_opts.h"
+#include "cw_panel.h"
 #include "cw_present.h"
 #include "cw_scene.h"
 #include "cw_wall.h"
@@ -30,7 +32,15 @@ static const char usage[] =
     "  frame_ms p50=... p99=... max=... fps=... first_ms=... rss_mb=... late=...\n"
     "first_ms: from the start of the process to the first frame drawn; late: frames over\n"
     "16.7 ms; fps: frames per second of drawing time; rss_mb: resident memory at the end.\n"
-    "--motion: scene transitions (slide, then fade) and map pan/zoom instead, one line each.\n";
+    "--motion: scene transitions (slide, then fade) and map pan/zoom instead, one line each.\n"
+    "The pan/zoom line is a kiosk's gestures paced at 60 frames a second of real time (pinch\n"
+    "in, drag and glide, pinch out, each settling), every frame counted; it adds cpu_ms=P50/P99\n"
+    "(the render thread's CPU time a frame), settle_ms=P50/MAX (from the settle to the full\n"
+    "picture), settles, renders (layer renders on the render thread), helper (full pictures\n"
+    "the helper thread made), bases (pictures with a margin it made for gestures), live\n"
+    "(interim frames drawn from a moved picture). CBWALL_MAP_SYNC=1: no helper thread;\n"
+    "CBWALL_BENCH_RENDER_EACH=1: every step rendered in full (cw_panel_map_set_view), as\n"
+    "before interim views were drawn from a moved picture.\n";
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -289,11 +299,162 @@ static bool run_transitions(const struct cw_opts *o, const struct cw_setup *s,
 	return true;
 }
 
-/* Map pan/zoom: a gesture every four seconds (zoom in to 2x, pan right, pan down, zoom back
- * out and return), one step a frame, on the scene's frame with everything else running. */
+/* Map pan/zoom: what a leader's fingers do on the kiosk, through the kiosk's own pose limits
+ * and inertia (cw_kiosk.h), on the scene's frame with everything else running: a pinch in to
+ * 2.6x for a second (passing 2x, where the map asks its helper for a sharper picture), a drag
+ * of 0.6 s thrown into a glide, a pinch back out for 0.8 s. After each the view rests, the
+ * kiosk's settle time (CW_KIOSK_SETTLE_S) passes, the map panel is told to settle, and frames
+ * go on until it shows the full picture of the view; then the next gesture starts. Frames
+ * are paced at 60 a second of real time, since the helper thread works in real time; every
+ * frame counts, those of the settle included. */
+enum pz_phase { PZ_PINCH_IN, PZ_DRAG, PZ_GLIDE, PZ_PINCH_OUT, PZ_REST };
+
+static double thread_cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+struct panzoom {
+	struct cw_frame *frame;
+	enum pz_phase phase, after; /* after: the phase that follows the rest */
+	int n;                      /* frames into the phase */
+	struct cw_map_pose pose;
+	double z0;                  /* zoom when a pinch started */
+	struct cw_inertia inertia;
+	double drag_dx, drag_dy;    /* the drag's step, px a frame */
+	bool settled;               /* told to settle in this rest */
+	double settle_t0;           /* ms, when told */
+	bool render_each;           /* CBWALL_BENCH_RENDER_EACH: every step a full render */
+};
+
+static bool pz_info(struct cw_frame *f, struct cw_panel_map_info *mi)
+{
+	for (int i = 0; i < cw_frame_panel_count(f); i++)
+		if (cw_panel_map_info(cw_frame_panel(f, i), mi))
+			return true;
+	return false;
+}
+
+/* Moves every map of the frame to the pose, within the kiosk's limits (whole pixels, as
+ * the kiosk does). */
+static void pz_apply(struct panzoom *z)
+{
+	struct cw_panel_map_info mi;
+	if (!pz_info(z->frame, &mi))
+		return;
+	int clamped = cw_map_pose_clamp(&z->pose, mi.w, mi.h, mi.extent);
+	if (clamped & 1)
+		z->inertia.vx = 0;
+	if (clamped & 2)
+		z->inertia.vy = 0;
+	for (int i = 0; i < cw_frame_panel_count(z->frame); i++)
+		(z->render_each ? cw_panel_map_set_view : cw_panel_map_move)(
+		    cw_frame_panel(z->frame, i), round(z->pose.pan_x), round(z->pose.pan_y),
+		    z->pose.zoom);
+}
+
+static void pz_zoom_to(struct panzoom *z, double zoom, double qx, double qy)
+{
+	struct cw_panel_map_info mi;
+	if (pz_info(z->frame, &mi))
+		cw_map_pose_zoom(&z->pose, zoom / z->pose.zoom, qx * mi.w, qy * mi.h, mi.w, mi.h);
+}
+
+static bool pz_busy(struct panzoom *z)
+{
+	bool busy = false;
+	for (int i = 0; i < cw_frame_panel_count(z->frame); i++)
+		busy |= cw_panel_map_busy(cw_frame_panel(z->frame, i));
+	return busy;
+}
+
+static void pz_next(struct panzoom *z, enum pz_phase phase)
+{
+	z->phase = phase;
+	z->n = 0;
+}
+
+/* The gesture's step before frame `frame`; settle_ms gets the time from the settle to the
+ * full picture when it is shown. */
+static void pz_step(struct panzoom *z, double u, struct timings *settle_ms)
+{
+	double t;
+	switch (z->phase) {
+	case PZ_PINCH_IN: /* about a point right of and above the centre, eased */
+		if (z->n == 0)
+			z->z0 = z->pose.zoom;
+		t = (z->n + 1) / 60.0;
+		pz_zoom_to(z, z->z0 + (2.6 - z->z0) * (1 - pow(1 - t, 2)), 0.62, 0.42);
+		pz_apply(z);
+		if (++z->n == 60)
+			z->after = PZ_DRAG, pz_next(z, PZ_REST);
+		break;
+	case PZ_DRAG: /* a steady drag up and to the left, then let go */
+		z->drag_dx = -700 * u / 36, z->drag_dy = -350 * u / 36;
+		z->pose.pan_x += z->drag_dx;
+		z->pose.pan_y += z->drag_dy;
+		pz_apply(z);
+		if (++z->n == 36) {
+			cw_inertia_start(&z->inertia, z->drag_dx * 60, z->drag_dy * 60);
+			pz_next(z, PZ_GLIDE);
+		}
+		break;
+	case PZ_GLIDE: {
+		double dx, dy;
+		if (cw_inertia_step(&z->inertia, 1.0 / 60, &dx, &dy)) {
+			z->pose.pan_x += dx;
+			z->pose.pan_y += dy;
+			pz_apply(z);
+		}
+		if (!cw_inertia_moving(&z->inertia))
+			z->after = PZ_PINCH_OUT, pz_next(z, PZ_REST);
+		break;
+	}
+	case PZ_PINCH_OUT: /* back to the whole city, about the centre */
+		if (z->n == 0)
+			z->z0 = z->pose.zoom;
+		t = (z->n + 1) / 48.0;
+		pz_zoom_to(z, z->z0 + (1 - z->z0) * (1 - pow(1 - t, 2)), 0.5, 0.5);
+		pz_apply(z);
+		if (++z->n == 48)
+			z->after = PZ_PINCH_IN, pz_next(z, PZ_REST);
+		break;
+	case PZ_REST:
+		/* the kiosk settles after CW_KIOSK_SETTLE_S without a change of the view */
+		if (!z->settled && ++z->n >= (int)ceil(CW_KIOSK_SETTLE_S * 60)) {
+			for (int i = 0; i < cw_frame_panel_count(z->frame); i++)
+				cw_panel_map_settle(cw_frame_panel(z->frame, i));
+			z->settled = true;
+			z->settle_t0 = cw_mono_ms();
+		} else if (z->settled && (!pz_busy(z) || ++z->n > 600)) {
+			timings_add(settle_ms, cw_mono_ms() - z->settle_t0);
+			z->settled = false;
+			pz_next(z, z->after);
+		}
+		break;
+	}
+}
+
+static void pz_stats(struct cw_frame *f, struct cw_panel_map_stats *sum)
+{
+	*sum = (struct cw_panel_map_stats){0};
+	for (int i = 0; i < cw_frame_panel_count(f); i++) {
+		struct cw_panel_map_stats st;
+		if (cw_panel_map_stats(cw_frame_panel(f, i), &st)) {
+			sum->renders += st.renders;
+			sum->helper_renders += st.helper_renders;
+			sum->bases += st.bases;
+			sum->live_frames += st.live_frames;
+		}
+	}
+}
+
 static bool run_panzoom(const struct cw_opts *o, const struct cw_setup *s, struct cw_view view,
                         int64_t t0, struct feed_sim *feed, int frames, struct timings *t,
-                        char *scene_name, size_t scene_size, struct rd_err *err)
+                        char *scene_name, size_t scene_size, char *tag, size_t tag_size,
+                        struct rd_err *err)
 {
 	const char *name = s->playlist.schedules[0].items[0].scene;
 	struct cw_scene *scene = malloc(sizeof *scene);
@@ -307,31 +468,60 @@ static bool run_panzoom(const struct cw_opts *o, const struct cw_setup *s, struc
 	struct cw_frame *frame = cw_frame_new(scene, &s->theme, view, o->utc_offset_min);
 	struct cw_presenter *out = present_rgb_new(view.w, view.h);
 	double u = fmin(view.canvas_w, view.canvas_h) / 1080.0;
+	struct panzoom z = {.frame = frame,
+	                    .phase = PZ_PINCH_IN,
+	                    .pose = {0, 0, 1},
+	                    .render_each = getenv("CBWALL_BENCH_RENDER_EACH") != NULL};
+	struct timings settle_ms = {0}, cpu = {0};
+	struct cw_panel_map_stats st0 = {0}, st1;
 	bool ok = true;
+	double next = cw_mono_ms();
 	for (int i = -1; i < frames && ok; i++) {
 		double now = (double)t0 + (i + 1) / 60.0;
-		int k = i < 0 ? 0 : i % 240, step = k % 60;
-		double zoom = 1, px = 0, py = 0;
-		switch (k / 60) {
-		case 0: zoom = 1 + step / 60.0; break;
-		case 1: zoom = 2, px = -6 * u * step; break;
-		case 2: zoom = 2, px = -360 * u, py = -4 * u * step; break;
-		default: {
-			double back = 1 - step / 60.0;
-			zoom = 1 + back, px = -360 * u * back, py = -240 * u * back;
-		}
-		}
-		cw_frame_map_view(frame, round(px), round(py), zoom);
+		if (i >= 0)
+			pz_step(&z, u, &settle_ms);
 		const struct cw_snapshot *snap = feed_at(feed, now - (double)t0);
 		struct rd_damage damage;
 		rd_damage_init(&damage, view.w, view.h);
-		double a = cw_mono_ms();
+		double a = cw_mono_ms(), ca = thread_cpu_ms();
 		ok = cw_frame_draw(frame, out->ops->target(out), snap, now, &damage, err) &&
 		     out->ops->present(out, &damage, err);
 		double b = cw_mono_ms();
-		if (i >= 0) /* the first frame paints the whole screen: not a pan/zoom frame */
+		if (i >= 0) { /* the first frame paints the whole screen: not a pan/zoom frame */
 			timings_add(t, b - a);
+			timings_add(&cpu, thread_cpu_ms() - ca);
+		} else {
+			pz_stats(frame, &st0);
+		}
+		/* 60 frames a second of real time */
+		next += 1000.0 / 60;
+		double wait = next - cw_mono_ms();
+		if (wait > 0)
+			nanosleep(&(struct timespec){0, (long)(wait * 1e6)}, NULL);
+		else
+			next = cw_mono_ms();
 	}
+	pz_stats(frame, &st1);
+	double sp50 = 0, smax = 0, c50 = 0, c99 = 0;
+	if (settle_ms.n > 0) {
+		qsort(settle_ms.ms, (size_t)settle_ms.n, sizeof *settle_ms.ms, cmp_double);
+		sp50 = settle_ms.ms[settle_ms.n / 2], smax = settle_ms.ms[settle_ms.n - 1];
+	}
+	if (cpu.n > 0) {
+		qsort(cpu.ms, (size_t)cpu.n, sizeof *cpu.ms, cmp_double);
+		c50 = cpu.ms[cpu.n / 2], c99 = cpu.ms[(int)floor((cpu.n - 1) * 0.99)];
+	}
+	/* cpu_ms: the render thread's CPU time per frame (what a machine shared with other work
+	 * does not inflate); settle_ms: from the settle to the full picture on screen; renders:
+	 * layer renders on the render thread; helper: full pictures made by the helper thread */
+	snprintf(tag, tag_size,
+	         "cpu_ms=%.3f/%.3f settle_ms=%.0f/%.0f settles=%d renders=%d helper=%d bases=%d "
+	         "live=%d motion=panzoom",
+	         c50, c99, sp50, smax, settle_ms.n, st1.renders - st0.renders,
+	         st1.helper_renders - st0.helper_renders, st1.bases - st0.bases,
+	         st1.live_frames - st0.live_frames);
+	free(settle_ms.ms);
+	free(cpu.ms);
 	cw_presenter_free(out);
 	cw_frame_free(frame);
 	free(scene);
@@ -391,9 +581,11 @@ int cw_cmd_bench(int argc, char **argv)
 		ok = run_transitions(&o, &s, view, t0, &feed, o.frames, &tr, &err);
 		if (ok)
 			timings_print(&tr, 0, "playlist", o.width, o.height, "motion=transition");
-		ok = ok && run_panzoom(&o, &s, view, t0, &feed, o.frames, &pz, scene, sizeof scene, &err);
+		char tag[160];
+		ok = ok && run_panzoom(&o, &s, view, t0, &feed, o.frames, &pz, scene, sizeof scene, tag,
+		                       sizeof tag, &err);
 		if (ok)
-			timings_print(&pz, 0, scene, o.width, o.height, "motion=panzoom");
+			timings_print(&pz, 0, scene, o.width, o.height, tag);
 		free(tr.ms);
 		free(pz.ms);
 	} else {

@@ -102,6 +102,9 @@ bool cw_inertia_moving(const struct cw_inertia *in);
 /* ---- the map's view ---- */
 
 enum { CW_KIOSK_ZOOM_MIN = 1, CW_KIOSK_ZOOM_MAX = 8 };
+/* A map's view has settled when it has not changed for this long (s): the map is then drawn
+ * in full for it (cw_panel_map_settle); until then it moves its last full picture. */
+#define CW_KIOSK_SETTLE_S 0.15
 
 /* A map panel's pan/zoom as cw_panel_map_set_view takes it: zoom about the centre of the
  * map's w x h pixels, then move by (pan_x, pan_y). */

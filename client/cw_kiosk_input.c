@@ -251,10 +251,18 @@ static void tap_scene(struct cw_kiosk *k, double x, double y)
 
 /* ---- the map's view ---- */
 
-static void apply_pose(struct cw_kiosk *k)
+/* The map panel being moved, or NULL. */
+static struct cw_panel *moved_panel(struct cw_kiosk *k)
 {
 	struct cw_frame *f = frame_of(k);
-	struct cw_panel *p = f && k->map_panel >= 0 ? cw_frame_panel(f, k->map_panel) : NULL;
+	return f && k->map_panel >= 0 ? cw_frame_panel(f, k->map_panel) : NULL;
+}
+
+/* An interim view of the gesture: the map moves its last full picture (cw_panel_map_move)
+ * until the view rests for CW_KIOSK_SETTLE_S (cw_kiosk_update settles it). */
+static void apply_pose(struct cw_kiosk *k)
+{
+	struct cw_panel *p = moved_panel(k);
 	struct cw_panel_map_info mi;
 	if (!p || !cw_panel_map_info(p, &mi))
 		return;
@@ -263,9 +271,11 @@ static void apply_pose(struct cw_kiosk *k)
 		k->inertia.vx = 0;
 	if (clamped & 2)
 		k->inertia.vy = 0;
-	/* whole pixels: the cached layers are drawn for exactly this view */
-	cw_panel_map_set_view(p, round(k->pose.pan_x), round(k->pose.pan_y), k->pose.zoom);
+	/* whole pixels: the settled picture is drawn for exactly this view */
+	cw_panel_map_move(p, round(k->pose.pan_x), round(k->pose.pan_y), k->pose.zoom);
 	k->moved = true;
+	k->settle_due = true;
+	k->view_changed = k->mono;
 }
 
 static void reset_views(struct cw_kiosk *k)
@@ -277,6 +287,7 @@ static void reset_views(struct cw_kiosk *k)
 	k->map_panel = -1;
 	cw_inertia_start(&k->inertia, 0, 0);
 	k->moved = false;
+	k->settle_due = false;
 }
 
 /* Which map a gesture moves: the one under its first finger. */
@@ -376,6 +387,7 @@ static void activity(struct cw_kiosk *k, double mono)
 bool cw_kiosk_event(struct cw_kiosk *k, const SDL_Event *ev, int ox, int oy, double mono)
 {
 	int ww = 0, wh = 0;
+	k->mono = mono;
 	switch (ev->type) {
 	case SDL_FINGERDOWN:
 	case SDL_FINGERMOTION:
@@ -439,6 +451,7 @@ void cw_kiosk_update(struct cw_kiosk *k, const struct cw_snapshot *snap, double 
 {
 	k->snap = snap;
 	k->now = now;
+	k->mono = mono;
 	frame_of(k);
 	double dt = k->last_update > 0 ? fmin(mono - k->last_update, 0.1) : 0;
 	k->last_update = mono;
@@ -449,6 +462,12 @@ void cw_kiosk_update(struct cw_kiosk *k, const struct cw_snapshot *snap, double 
 			k->pose.pan_y += dy;
 			apply_pose(k);
 		}
+	}
+	if (k->settle_due && mono - k->view_changed >= CW_KIOSK_SETTLE_S) {
+		struct cw_panel *p = moved_panel(k);
+		if (p)
+			cw_panel_map_settle(p);
+		k->settle_due = false;
 	}
 	if (k->gesture_active && k->g.n == 0 && !cw_inertia_moving(&k->inertia)) {
 		k->gesture_active = false;
@@ -472,8 +491,14 @@ void cw_kiosk_update(struct cw_kiosk *k, const struct cw_snapshot *snap, double 
 
 double cw_kiosk_next_wake(const struct cw_kiosk *k)
 {
-	if (cw_inertia_moving(&k->inertia))
+	/* a frame at 60 Hz while the map moves or waits for its full picture */
+	struct cw_frame *f = k->wall ? cw_wall_frame(k->wall) : NULL;
+	struct cw_panel *p = f && f == k->frame && k->map_panel >= 0 ? cw_frame_panel(f, k->map_panel)
+	                                                             : NULL;
+	if (cw_inertia_moving(&k->inertia) || (p && !k->settle_due && cw_panel_map_busy(p)))
 		return k->last_update + 1.0 / CW_KIOSK_FPS;
+	if (k->settle_due)
+		return k->view_changed + CW_KIOSK_SETTLE_S;
 	if (!k->idle_done)
 		return k->last_input + k->cfg.idle_s;
 	return 0;

@@ -48,6 +48,9 @@ struct cw_kiosk {
 	int map_panel;              /* -1: none */
 	struct cw_map_pose pose;
 	bool moved;                 /* a view was changed since the last idle reset */
+	bool settle_due;            /* the map's view changed: settle it once it rests */
+	double view_changed;        /* monotonic s of the last change */
+	double mono;                /* monotonic s of the event or update being handled */
 	/* time */
 	double last_input;          /* monotonic s */
 	bool idle_done;             /* nothing happened since the last reset */

@@ -45,6 +45,9 @@ struct cw_overlays {
 	cairo_surface_t *ripple[PR_GRADE_MAX][CW_OVERLAY_STEPS];
 	int ripple_scale_h;
 	struct rd_color ripple_colors[PR_GRADE_MAX];
+	/* the legend the last static pass drew */
+	bool have_legend;
+	double legend_box[4];
 };
 
 static void drop_ripples(struct cw_overlays *o)
@@ -720,7 +723,7 @@ static double legend_cost(const struct cw_overlays *o, struct ly_map *map, const
 	return cost;
 }
 
-static void draw_legend(const struct cw_overlays *o, cairo_t *cr, struct ly_map *map,
+static void draw_legend(struct cw_overlays *o, cairo_t *cr, struct ly_map *map,
                         const struct rd_theme *th, int scale_h, double k)
 {
 	struct item it[24];
@@ -768,6 +771,9 @@ static void draw_legend(const struct cw_overlays *o, cairo_t *cr, struct ly_map 
 	}
 	if (!isfinite(best))
 		return; /* no room: the map is too small for a legend */
+	o->have_legend = true; /* where it went (cw_overlays_legend_box) */
+	o->legend_box[0] = bx, o->legend_box[1] = by;
+	o->legend_box[2] = bx + bw, o->legend_box[3] = by + bh;
 	cairo_rectangle(cr, bx, by, bw, bh);
 	rd_set_color(cr, rd_color_alpha(th->colors[RD_PANEL], 0.85));
 	cairo_fill_preserve(cr);
@@ -789,29 +795,55 @@ static void draw_legend(const struct cw_overlays *o, cairo_t *cr, struct ly_map 
 void cw_overlays_draw_static(struct cw_overlays *o, cairo_t *cr, struct ly_map *map,
                              int district_layer, const struct rd_theme *th, int scale_h)
 {
+	cw_overlays_draw_parts(o, cr, map, district_layer, th, scale_h, CW_OVERLAY_PARTS_ALL);
+}
+
+void cw_overlays_draw_parts(struct cw_overlays *o, cairo_t *cr, struct ly_map *map,
+                            int district_layer, const struct rd_theme *th, int scale_h,
+                            unsigned parts)
+{
 	if (!o->mask)
 		return;
 	const struct ly_view *v = ly_map_view(map);
 	double k = scale_h / 1080.0;
-	cairo_save(cr);
-	cairo_rectangle(cr, 0, 0, v->w, v->h);
-	cairo_clip(cr);
-	if (o->mask & CW_OVERLAY_HEAT)
-		draw_heat(o, cr, v, th, k);
-	if ((o->mask & CW_OVERLAY_GRID) && district_layer >= 0)
-		draw_grid(o, cr, ly_map_layer(map, district_layer), v, th, k);
-	if (o->mask & CW_OVERLAY_FLOWS)
-		draw_flows(o, cr, v, th, k);
-	if (o->mask & CW_OVERLAY_EVENTS)
-		draw_events(o, cr, v, th, k);
-	if (o->mask & CW_OVERLAY_ALERTS)
-		draw_alert_dots(o, cr, v, th, k);
-	cairo_restore(cr);
-	ly_map_draw_labels(map, cr, th); /* labels stay on top (they were placed clear of each
-	                                    other and of the map's legend) */
-	cairo_save(cr);
-	draw_legend(o, cr, map, th, scale_h, k);
-	cairo_restore(cr);
+	if (parts & CW_OVERLAY_PART_AREAS) {
+		cairo_save(cr);
+		cairo_rectangle(cr, 0, 0, v->w, v->h);
+		cairo_clip(cr);
+		if (o->mask & CW_OVERLAY_HEAT)
+			draw_heat(o, cr, v, th, k);
+		if ((o->mask & CW_OVERLAY_GRID) && district_layer >= 0)
+			draw_grid(o, cr, ly_map_layer(map, district_layer), v, th, k);
+		cairo_restore(cr);
+	}
+	if (parts & CW_OVERLAY_PART_POINTS) {
+		cairo_save(cr);
+		cairo_rectangle(cr, 0, 0, v->w, v->h);
+		cairo_clip(cr);
+		if (o->mask & CW_OVERLAY_FLOWS)
+			draw_flows(o, cr, v, th, k);
+		if (o->mask & CW_OVERLAY_EVENTS)
+			draw_events(o, cr, v, th, k);
+		if (o->mask & CW_OVERLAY_ALERTS)
+			draw_alert_dots(o, cr, v, th, k);
+		cairo_restore(cr);
+	}
+	if (parts & CW_OVERLAY_PART_LABELS)
+		ly_map_draw_labels(map, cr, th); /* labels stay on top (they were placed clear of
+		                                    each other and of the map's legend) */
+	if (parts & CW_OVERLAY_PART_LEGEND) {
+		o->have_legend = false;
+		cairo_save(cr);
+		draw_legend(o, cr, map, th, scale_h, k);
+		cairo_restore(cr);
+	}
+}
+
+bool cw_overlays_legend_box(const struct cw_overlays *o, double box[4])
+{
+	if (o->have_legend)
+		memcpy(box, o->legend_box, sizeof o->legend_box);
+	return o->have_legend;
 }
 
 /* The three rings of a grade's ripple at a step, centred in a small surface: stamping it is

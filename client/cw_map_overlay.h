@@ -49,6 +49,23 @@ double cw_overlays_next_step(double now);
  * The legend goes beside the map's own legend, clear of its labels. */
 void cw_overlays_draw_static(struct cw_overlays *o, cairo_t *cr, struct ly_map *map,
                              int district_layer, const struct rd_theme *th, int scale_h);
+/* The static pass in parts, drawn in this order by cw_overlays_draw_static: the areas (heat,
+ * grid cells), the points (fly lines, events, alert dots), the map's labels again, the
+ * legend. A gesture (cw_panel_map_move) moves a picture of the map with the areas and labels
+ * in it, and draws the points at their places and the legend where it was. */
+enum {
+	CW_OVERLAY_PART_AREAS = 1,
+	CW_OVERLAY_PART_POINTS = 2,
+	CW_OVERLAY_PART_LABELS = 4,
+	CW_OVERLAY_PART_LEGEND = 8,
+	CW_OVERLAY_PARTS_ALL = 15,
+};
+void cw_overlays_draw_parts(struct cw_overlays *o, cairo_t *cr, struct ly_map *map,
+                            int district_layer, const struct rd_theme *th, int scale_h,
+                            unsigned parts);
+/* The box (x0, y0, x1, y1, map pixels) of the legend the last static pass drew; false when it
+ * drew none. */
+bool cw_overlays_legend_box(const struct cw_overlays *o, double box[4]);
 /* The animated pass at step, same space. */
 void cw_overlays_draw_anim(struct cw_overlays *o, cairo_t *cr, const struct ly_map *map,
                            const struct rd_theme *th, int scale_h, int step);

@@ -65,6 +65,27 @@ extern const struct cw_panel_kind cw_panel_duty; /* cw_duty_panel.c */
  * map's centre) from the fitted view; the panel redraws with its layers re-rendered for that
  * view. Does nothing for a panel of another kind. */
 void cw_panel_map_set_view(struct cw_panel *p, double pan_x, double pan_y, double zoom);
+/* The same for an interim view of a gesture (the kiosk's drags and pinches): the panel draws
+ * its last full picture of the map moved and scaled (one bilinear copy, the alerts, events
+ * and fly lines at their true places over it) instead of rendering the layers. The map's view
+ * (cw_panel_map_info, hit-testing) is the new one at once. The full picture is made on a
+ * helper thread when the caller says the view has settled, and meanwhile when the scale
+ * drifts past 2x from the picture's; the panel takes it when it is ready, and then shows what
+ * cw_panel_map_set_view would for that view. */
+void cw_panel_map_move(struct cw_panel *p, double pan_x, double pan_y, double zoom);
+void cw_panel_map_settle(struct cw_panel *p);
+/* True while the view is interim or the helper works for the panel: keep drawing frames (a
+ * frame takes the helper's picture when it is ready). */
+bool cw_panel_map_busy(struct cw_panel *p);
+/* Waits for the helper's picture in progress, if any (benches, tests). */
+void cw_panel_map_wait(struct cw_panel *p);
+struct cw_panel_map_stats {
+	int renders;        /* layer renders on the render thread */
+	int helper_renders; /* full pictures the helper made that were taken */
+	int bases;          /* pictures for gestures (with a margin) the helper made */
+	int live_frames;    /* interim views drawn from a moved picture */
+};
+bool cw_panel_map_stats(struct cw_panel *p, struct cw_panel_map_stats *st);
 /* What the kiosk (cw_kiosk.h) needs of a map panel as last drawn: its map (current view), the
  * polygon layer of its districts (-1: none), where the map lies (canvas pixels), the fitted
  * view and the pan/zoom. False for another kind or a map not drawn yet. */

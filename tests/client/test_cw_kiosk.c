@@ -1,16 +1,22 @@
 /* The kiosk's pure pieces (cw_kiosk.h): gesture recognition from finger events with
  * timestamps, inertia, the map view's limits, touch target sizes, and the district under a
- * point of the real Hefei map. */
+ * point of the real Hefei map; and the controller moving a map of a wall (mouse events). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <SDL.h>
 
 #include "cw_config.h"
-#include "cw_kiosk.h"
+#include "cw_feed.h"
+#include "cw_kiosk_int.h"
+#include "cw_present.h"
+#include "cw_theme.h"
+#include "cw_wall.h"
 #include "ly_map.h"
+#include "pr_json.h"
 
 /* ---- gestures ---- */
 
@@ -339,4 +345,158 @@ Test(config, kiosk_idle_s)
 	cr_assert(cw_config_load(path, &c, &err), "%s", err.msg);
 	cr_assert_eq(c.kiosk_idle_s, 45);
 	remove(path);
+}
+
+/* ---- the controller moving a map of the wall ---- */
+
+struct kwall {
+	struct rd_theme theme;
+	struct cw_playlist pl;
+	struct cw_snapshot *snap;
+	struct cw_wall *wall;
+	struct cw_presenter *out;
+	struct cw_kiosk *k;
+	int offset;
+	double now, mono;
+};
+
+static void kwall_draw(struct kwall *w)
+{
+	struct rd_damage d;
+	struct rd_err err;
+	rd_damage_init(&d, 1920, 1080);
+	cw_kiosk_update(w->k, w->snap, w->mono, w->now);
+	cr_assert(cw_wall_draw(w->wall, w->out->ops->target(w->out), w->snap, w->now, &d, &err), "%s",
+	          err.msg);
+}
+
+static void mouse(struct kwall *w, Uint32 type, double x, double y)
+{
+	SDL_Event e;
+	memset(&e, 0, sizeof e);
+	e.type = type;
+	if (type == SDL_MOUSEMOTION) {
+		e.motion.state = SDL_BUTTON_LMASK;
+		e.motion.x = (int)x, e.motion.y = (int)y;
+	} else {
+		e.button.button = SDL_BUTTON_LEFT;
+		e.button.x = (int)x, e.button.y = (int)y;
+	}
+	cr_assert(cw_kiosk_event(w->k, &e, 0, 0, w->mono));
+}
+
+/* Advances both clocks by one frame and draws. */
+static void kwall_frame(struct kwall *w)
+{
+	w->mono += 1.0 / 60, w->now += 1.0 / 60;
+	kwall_draw(w);
+}
+
+static struct cw_panel *kwall_map(struct kwall *w, struct cw_panel_map_info *mi)
+{
+	struct cw_frame *f = cw_wall_frame(w->wall);
+	for (int i = 0; f && i < cw_frame_panel_count(f); i++)
+		if (cw_panel_map_info(cw_frame_panel(f, i), mi))
+			return cw_frame_panel(f, i);
+	cr_assert_fail("no map on the wall");
+	return NULL;
+}
+
+static struct cw_panel_map_stats kstats(struct cw_panel *p)
+{
+	struct cw_panel_map_stats st;
+	cr_assert(cw_panel_map_stats(p, &st));
+	return st;
+}
+
+/* A drag draws moved pictures of the map; a tap during it finds the district under the finger
+ * in the view on screen; the view is settled (the full picture, made on the helper thread)
+ * CW_KIOSK_SETTLE_S after it last changed, not before. */
+Test(controller, a_drag_moves_the_map_s_picture_and_settles_when_it_rests)
+{
+	struct kwall w = {.mono = 100};
+	struct rd_err err;
+	int64_t now;
+	cr_assert(pr_time_parse("2026-11-23T14:30:00+08:00", &now, &w.offset));
+	w.now = (double)now;
+	cr_assert(cw_theme_load("dark", &w.theme, &err), "%s", err.msg);
+	cw_playlist_single(&w.pl, "city");
+	char feed_url[4096];
+	cr_assert(cw_feed_default_url(feed_url, sizeof feed_url, &err), "%s", err.msg);
+	w.snap = cw_feed_read(feed_url, now, &err);
+	cr_assert_not_null(w.snap, "%s", err.msg);
+	struct cw_view v = {1920, 1080, 0, 0, 1920, 1080};
+	w.wall = cw_wall_new(&w.pl, &w.theme, v, w.offset, &err);
+	cr_assert_not_null(w.wall, "%s", err.msg);
+	w.out = cw_present_image_new(1920, 1080);
+	struct cw_kiosk_config kc = {.idle_s = 90, .dpi = 96, .utc_offset_min = w.offset};
+	w.k = cw_kiosk_new(&kc);
+	cw_kiosk_attach(w.k, w.wall, 1920, 1080);
+	kwall_draw(&w);
+	struct cw_panel_map_info mi;
+	struct cw_panel *map = kwall_map(&w, &mi);
+	cw_panel_map_set_view(map, 0, 0, 2); /* zoomed in: room to drag */
+	kwall_frame(&w);
+	struct cw_panel_map_stats st0 = kstats(map);
+
+	/* press at the map's centre and drag 200 px left and 100 up over 20 frames */
+	double x = mi.map_at.x + mi.w / 2.0, y = mi.map_at.y + mi.h / 2.0;
+	mouse(&w, SDL_MOUSEBUTTONDOWN, x, y);
+	for (int i = 1; i <= 20; i++) {
+		mouse(&w, SDL_MOUSEMOTION, x - 10 * i, y - 5 * i);
+		kwall_frame(&w);
+	}
+	double changed = w.mono - 1.0 / 60; /* the last motion */
+	cr_assert(cw_panel_map_info(map, &mi));
+	cr_expect(mi.pan_x < -40 && mi.pan_y < -80, "moved: pan %.0f,%.0f", mi.pan_x, mi.pan_y);
+	cr_expect(cw_panel_map_busy(map));
+	struct cw_panel_map_stats st = kstats(map);
+	cr_expect_eq(st.renders, st0.renders, "no layer render on the render thread");
+	cr_expect_geq(st.live_frames, 15);
+	/* held still: not settled before CW_KIOSK_SETTLE_S */
+	cr_expect_float_eq(cw_kiosk_next_wake(w.k), changed + CW_KIOSK_SETTLE_S, 1e-9);
+	w.mono += 0.1; /* still, then lifted: no throw */
+	mouse(&w, SDL_MOUSEBUTTONUP, x - 200, y - 100);
+	/* a tap on a district (at the centre of its label, clear of alerts) where it is drawn
+	 * now: the view is still interim */
+	cr_assert(cw_panel_map_info(map, &mi));
+	const struct ly_layer *l = ly_map_layer(mi.map, mi.district_layer);
+	int field = ly_layer_field_index(l, "adcode"), target = -1;
+	double tx = 0, ty = 0;
+	for (int f = 0; f < ly_layer_count(l) && target < 0; f++) {
+		double lon, lat, ax, ay, clear = INFINITY;
+		cr_assert(ly_map_label_point(mi.map, mi.district_layer, f, &lon, &lat));
+		ly_view_lonlat_to_screen(ly_map_view(mi.map), lon, lat, &tx, &ty);
+		for (size_t a = 0; a < w.snap->alert_count; a++) {
+			ly_view_lonlat_to_screen(ly_map_view(mi.map), w.snap->alerts[a].lon,
+			                         w.snap->alerts[a].lat, &ax, &ay);
+			clear = fmin(clear, hypot(ax - tx, ay - ty));
+		}
+		if (tx > 20 && ty > 20 && tx < mi.w - 20 && ty < mi.h - 20 && clear > 60)
+			target = f;
+	}
+	cr_assert_geq(target, 0, "a district on screen");
+	mouse(&w, SDL_MOUSEBUTTONDOWN, mi.map_at.x + tx, mi.map_at.y + ty);
+	w.mono += 0.02;
+	mouse(&w, SDL_MOUSEBUTTONUP, mi.map_at.x + tx, mi.map_at.y + ty);
+	cr_expect_eq(w.k->card, CW_KIOSK_CARD_DISTRICT);
+	cr_expect_str_eq(w.k->adcode, ly_layer_attr(l, target, field));
+	cr_expect_lt(w.mono - changed, CW_KIOSK_SETTLE_S);
+	/* the settle comes CW_KIOSK_SETTLE_S after the last change of the view */
+	cr_expect(cw_panel_map_busy(map), "not settled at %.2f s", w.mono - changed);
+	w.mono = changed + CW_KIOSK_SETTLE_S + 0.001;
+	kwall_draw(&w);
+	for (int i = 0; i < 4 && cw_panel_map_busy(map); i++) {
+		cw_panel_map_wait(map);
+		kwall_frame(&w);
+	}
+	cr_expect_not(cw_panel_map_busy(map), "settled");
+	st = kstats(map);
+	cr_expect_eq(st.renders, st0.renders, "the full picture was made on the helper thread");
+	cr_expect_geq(st.helper_renders, 1);
+	cr_expect_eq(cw_kiosk_next_wake(w.k), w.k->last_input + kc.idle_s, "nothing due but idle");
+	cw_kiosk_free(w.k);
+	cw_presenter_free(w.out);
+	cw_wall_free(w.wall);
+	cw_snapshot_unref(w.snap);
 }

@@ -4,14 +4,17 @@
  * nothing moves. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
 #include "cw_frame.h"
+#include "cw_kiosk.h"
 #include "cw_panel.h"
 #include "cw_present.h"
 #include "cw_theme.h"
+#include "ly_map.h"
 #include "pr_json.h"
 #include "rd_png.h"
 
@@ -289,4 +292,240 @@ Test(motion, a_tap_on_the_ticker_finds_the_alert_drawn_there)
 	p.kind->finish(&p);
 	cw_snapshot_unref(raw);
 	cw_snapshot_unref(snap);
+}
+
+/* ---- a map moved by a gesture (cw_panel_map_move) ---- */
+
+struct moving {
+	struct cw_snapshot *snap;
+	struct cw_frame *frame;
+	struct cw_presenter *out;
+	struct cw_panel *map;
+	double now;
+};
+
+static void moving_draw(struct moving *m)
+{
+	struct rd_damage d;
+	struct rd_err err;
+	rd_damage_init(&d, 1920, 1080);
+	cr_assert(cw_frame_draw(m->frame, m->out->ops->target(m->out), m->snap, m->now, &d, &err),
+	          "%s", err.msg);
+	m->now += 1.0 / 60;
+}
+
+/* The city scene at 1920x1080, drawn once, and its map panel. */
+static void moving_init(struct moving *m)
+{
+	struct cw_view v = {1920, 1080, 0, 0, 1920, 1080};
+	m->snap = fixture();
+	m->frame = cw_frame_new(&scene, &theme, v, utc_offset);
+	m->out = cw_present_image_new(1920, 1080);
+	m->now = t0;
+	m->map = NULL;
+	for (int i = 0; i < cw_frame_panel_count(m->frame); i++)
+		if (cw_frame_panel(m->frame, i)->kind == &cw_panel_map)
+			m->map = cw_frame_panel(m->frame, i);
+	cr_assert_not_null(m->map);
+	moving_draw(m);
+}
+
+static void moving_finish(struct moving *m)
+{
+	cw_presenter_free(m->out);
+	cw_frame_free(m->frame);
+	cw_snapshot_unref(m->snap);
+}
+
+/* Frames until the settled picture is on screen (a picture for an earlier view may be in
+ * the works when the settle comes: the panel then asks for another); the last one at the
+ * clock of the frame before. */
+static void settle(struct moving *m)
+{
+	for (int i = 0; i < 4 && cw_panel_map_busy(m->map); i++) {
+		moving_draw(m);
+		cw_panel_map_wait(m->map);
+	}
+	m->now -= 1.0 / 60;
+	moving_draw(m);
+}
+
+static struct cw_panel_map_stats map_stats(struct cw_panel *p)
+{
+	struct cw_panel_map_stats st;
+	cr_assert(cw_panel_map_stats(p, &st));
+	return st;
+}
+
+/* The map panel's pixels of a frame's picture. */
+static cairo_surface_t *panel_pixels(cairo_surface_t *frame, struct rd_rect r)
+{
+	struct rd_irect b = rd_rect_outer(r);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, b.w, b.h);
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_surface(cr, frame, -b.x, -b.y);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	return s;
+}
+
+/* A pinch to 1.8x with a drag: every frame of it draws the last full picture moved and
+ * scaled, and the render thread renders no layers. */
+Test(motion, a_gesture_moves_the_map_s_picture_without_rendering_its_layers)
+{
+	struct moving m;
+	moving_init(&m);
+	struct cw_panel_map_stats st0 = map_stats(m.map);
+	cr_assert_eq(st0.renders, 1, "the first picture renders the layers once");
+	for (int i = 1; i <= 40; i++) {
+		cw_panel_map_move(m.map, -3 * i, -2 * i, 1 + 0.02 * i);
+		cr_assert(cw_panel_map_busy(m.map));
+		moving_draw(&m);
+	}
+	struct cw_panel_map_stats st = map_stats(m.map);
+	cr_expect_eq(st.renders, st0.renders, "no layer render on the render thread");
+	cr_expect_eq(st.live_frames, 40, "every interim view drawn from a moved picture");
+	/* the map's view is the new one for whoever asks (hit-testing) */
+	struct cw_panel_map_info mi;
+	cr_assert(cw_panel_map_info(m.map, &mi));
+	cr_expect_eq(mi.pan_x, -120);
+	cr_expect_eq(mi.pan_y, -80);
+	cr_expect_float_eq(mi.zoom, 1.8, 1e-9);
+	moving_finish(&m);
+}
+
+/* After the settle the panel shows the full picture of its view: the one a panel set to that
+ * view draws (made on the helper thread, so still no layer render here). */
+Test(motion, after_the_settle_the_map_is_a_fresh_render_of_its_view)
+{
+	struct moving m;
+	moving_init(&m);
+	struct cw_panel_map_stats st0 = map_stats(m.map);
+	for (int i = 1; i <= 30; i++) {
+		cw_panel_map_move(m.map, -5 * i, 3 * i, 1 + 0.04 * i); /* past 2x: a sharper picture */
+		moving_draw(&m);
+	}
+	cw_panel_map_settle(m.map);
+	settle(&m);
+	cr_expect_not(cw_panel_map_busy(m.map), "settled");
+	struct cw_panel_map_stats st = map_stats(m.map);
+	cr_expect_eq(st.renders, st0.renders, "rendered on the helper thread");
+	cr_expect_geq(st.helper_renders, 1);
+
+	struct moving fresh;
+	moving_init(&fresh);
+	cw_panel_map_set_view(fresh.map, -150, 90, 2.2);
+	fresh.now = m.now - 1.0 / 60;
+	moving_draw(&fresh);
+	cairo_surface_t *a = panel_pixels(m.out->ops->target(m.out), m.map->rect);
+	cairo_surface_t *b = panel_pixels(fresh.out->ops->target(fresh.out), fresh.map->rect);
+	struct rd_diff d;
+	struct rd_err err;
+	cr_assert(rd_image_diff(b, a, &d, NULL, &err), "%s", err.msg);
+	cr_expect(rd_diff_within(&d, RD_GOLDEN_TOLERANCE, cairo_image_surface_get_width(a),
+	                         cairo_image_surface_get_height(a)),
+	          "%ld pixels differ, by up to %d, first at %d,%d", d.changed, d.max_delta, d.first_x,
+	          d.first_y);
+	cr_expect_eq(d.changed, 0, "the same pixels");
+	if (d.changed) {
+		rd_png_write(a, "/tmp/settled.png", &err);
+		rd_png_write(b, "/tmp/fresh.png", &err);
+	}
+	cairo_surface_destroy(a);
+	cairo_surface_destroy(b);
+	moving_finish(&fresh);
+	moving_finish(&m);
+}
+
+/* A tap during the gesture finds the district drawn under the finger, at the view on screen
+ * (not the one the moved picture was rendered at). */
+Test(motion, hit_testing_during_a_gesture_uses_the_view_on_screen)
+{
+	struct moving m;
+	moving_init(&m);
+	struct cw_panel_map_info mi;
+	cr_assert(cw_panel_map_info(m.map, &mi));
+	struct ly_view before = *ly_map_view(mi.map);
+	cw_panel_map_move(m.map, -260, 120, 2.5);
+	moving_draw(&m);
+	cr_assert(cw_panel_map_busy(m.map), "the view is interim");
+	cr_assert(cw_panel_map_info(m.map, &mi));
+	/* the view on screen: the fitted one zoomed about the centre, then moved */
+	struct ly_view want = before;
+	ly_view_zoom(&want, 2.5, want.w / 2.0, want.h / 2.0);
+	ly_view_pan(&want, -260, 120);
+	cr_assert(ly_view_equal(ly_map_view(mi.map), &want));
+	/* 瑶海区's centroid, where it is drawn now and where it was */
+	double x, y, bx, by;
+	ly_view_lonlat_to_screen(&want, 117.309546, 31.857917, &x, &y);
+	ly_view_lonlat_to_screen(&before, 117.309546, 31.857917, &bx, &by);
+	cr_assert_gt(hypot(x - bx, y - by), 100, "far from where the old picture had it");
+	char adcode[8];
+	cr_assert(cw_kiosk_district_at(mi.map, mi.district_layer, x, y, adcode, sizeof adcode));
+	cr_expect_str_eq(adcode, "340102");
+	/* the same after the settle, when the helper's map has become the panel's */
+	cw_panel_map_settle(m.map);
+	settle(&m);
+	cr_assert_not(cw_panel_map_busy(m.map));
+	cr_assert(cw_panel_map_info(m.map, &mi));
+	cr_assert(ly_view_equal(ly_map_view(mi.map), &want));
+	cr_assert(cw_kiosk_district_at(mi.map, mi.district_layer, x, y, adcode, sizeof adcode));
+	cr_expect_str_eq(adcode, "340102");
+	moving_finish(&m);
+}
+
+/* The kiosk's idle reset puts the map back at its overview: what motion kept goes, and the
+ * picture is the one of a map never touched. */
+Test(motion, back_at_the_overview_the_map_is_as_it_was)
+{
+	struct moving m;
+	moving_init(&m);
+	cairo_surface_t *before = panel_pixels(m.out->ops->target(m.out), m.map->rect);
+	for (int i = 1; i <= 20; i++) {
+		cw_panel_map_move(m.map, 8 * i, -4 * i, 1 + 0.05 * i);
+		moving_draw(&m);
+	}
+	cw_panel_map_settle(m.map);
+	settle(&m);
+	cw_panel_map_set_view(m.map, 0, 0, 1);
+	cr_expect_not(cw_panel_map_busy(m.map));
+	m.now = t0;
+	moving_draw(&m);
+	cairo_surface_t *after = panel_pixels(m.out->ops->target(m.out), m.map->rect);
+	cr_expect_eq(pixels_differing(before, after), 0);
+	/* and a new gesture moves it again */
+	cw_panel_map_move(m.map, -30, 0, 1.2);
+	moving_draw(&m);
+	cr_expect(cw_panel_map_busy(m.map));
+	cairo_surface_t *moved = panel_pixels(m.out->ops->target(m.out), m.map->rect);
+	cr_expect_gt(pixels_differing(before, moved), 1000);
+	cairo_surface_destroy(before);
+	cairo_surface_destroy(after);
+	cairo_surface_destroy(moved);
+	moving_finish(&m);
+}
+
+/* Without a helper thread (CBWALL_MAP_SYNC) the full picture is made on the render thread,
+ * the same picture. */
+Test(motion, without_a_helper_the_settle_renders_here)
+{
+	setenv("CBWALL_MAP_SYNC", "1", 1);
+	struct moving m;
+	moving_init(&m);
+	struct cw_panel_map_stats st0 = map_stats(m.map);
+	cw_panel_map_move(m.map, -100, -40, 1.5);
+	moving_draw(&m);
+	cw_panel_map_move(m.map, -120, -40, 1.6);
+	moving_draw(&m);
+	cr_expect_geq(map_stats(m.map).live_frames, 1);
+	cw_panel_map_settle(m.map);
+	moving_draw(&m);
+	moving_draw(&m);
+	cr_expect_not(cw_panel_map_busy(m.map));
+	struct cw_panel_map_stats st = map_stats(m.map);
+	cr_expect_eq(st.helper_renders, 0);
+	cr_expect_gt(st.renders, st0.renders);
+	moving_finish(&m);
+	unsetenv("CBWALL_MAP_SYNC");
 }
