@@ -164,11 +164,15 @@ bool cw_config_load(const char *path, struct cw_config *c, struct rd_err *err)
 	                                   "backoff_max", "mode", "admin_chord", "escalate_after_s",
 	                                   "kiosk_idle_s", "language", NULL};
 	cw_config_default(c);
-	if (snprintf(c->path, sizeof c->path, "%s", path) >= (int)sizeof c->path)
+	if (snprintf(c->path, sizeof c->path, "%s", path) >= (int)sizeof c->path) {
+		cw_config_default(c);
 		return rd_err_set(err, "%s: path too long", path);
+	}
 	struct json_object *root = cw_json_load(path, err);
-	if (!root)
+	if (!root) {
+		cw_config_default(c);
 		return false;
+	}
 	bool ok = false;
 	struct pr_err perr;
 	char token_file[1024] = "", ca_file[1024] = "", outbox[1024] = "", mode[16] = "",
@@ -224,6 +228,8 @@ bool cw_config_load(const char *path, struct cw_config *c, struct rd_err *err)
 	ok = true;
 out:
 	json_object_put(root);
+	if (!ok) /* never half a config */
+		cw_config_default(c);
 	return ok;
 }
 

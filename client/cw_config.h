@@ -40,7 +40,9 @@ struct cw_config {
 
 void cw_config_default(struct cw_config *c);
 /* Loads path over the defaults. Relative paths inside are relative to the file's folder;
- * "~/" is $HOME. */
+ * "~/" is $HOME. False with err naming the file (and key) when it cannot be opened or read in
+ * full, is over 1 MiB, is not valid JSON, fails validation, or its buffer cannot be allocated
+ * ("FILE: out of memory for N bytes"); *c then holds the defaults, never half a config. */
 bool cw_config_load(const char *path, struct cw_config *c, struct rd_err *err);
 /* The config a subcommand runs with: config_path if given (must exist), else
  * $XDG_CONFIG_HOME/cbwall/config.json (~/.config/...) if it exists, else defaults; then

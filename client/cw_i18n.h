@@ -8,5 +8,7 @@
 
 /* True for the languages the product ships: "zh", "en". */
 bool cw_i18n_known(const char *lang);
-/* Switches the screens to lang; errors name the language file and the entry. */
+/* Switches the screens to lang; errors name the language file and the entry (a bad entry,
+ * a file that cannot be read, out of memory for the table). On failure the table is empty:
+ * the screens stay in Chinese, never half translated. */
 bool cw_i18n_use(const char *lang, struct rd_err *err);

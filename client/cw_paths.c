@@ -29,7 +29,12 @@ char *cw_read_file(const char *path, size_t max, size_t *len, struct rd_err *err
 		return NULL;
 	}
 	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fileno(f), &st) != 0) {
+		rd_err_set(err, "%s: %s", path, strerror(errno));
+		fclose(f);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		fclose(f);
 		rd_err_set(err, "%s: not a regular file", path);
 		return NULL;
@@ -40,12 +45,18 @@ char *cw_read_file(const char *path, size_t max, size_t *len, struct rd_err *err
 		           (long long)st.st_size, max);
 		return NULL;
 	}
+	/* the size comes from the file: out of memory is an error, not an abort */
 	size_t n = (size_t)st.st_size;
 	char *data = malloc(n + 1);
-	if (!data)
-		abort();
-	if (fread(data, 1, n, f) != n) {
-		rd_err_set(err, "%s: short read", path);
+	if (!data) {
+		fclose(f);
+		rd_err_set(err, "%s: out of memory for %zu bytes", path, n + 1);
+		return NULL;
+	}
+	size_t got = fread(data, 1, n, f);
+	if (got != n) {
+		rd_err_set(err, "%s: read error (got %zu of %zu bytes)%s%s", path, got, n,
+		           ferror(f) ? ": " : "", ferror(f) ? strerror(errno) : "");
 		fclose(f);
 		free(data);
 		return NULL;

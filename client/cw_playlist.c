@@ -119,11 +119,14 @@ bool cw_playlist_load_file(const char *path, struct cw_playlist *pl, struct rd_e
 	ok = true;
 out:
 	json_object_put(root);
+	if (!ok) /* never half a playlist */
+		memset(pl, 0, sizeof *pl);
 	return ok;
 }
 
 bool cw_playlist_load(const char *name_or_file, struct cw_playlist *pl, struct rd_err *err)
 {
+	memset(pl, 0, sizeof *pl);
 	if (strchr(name_or_file, '/') || strstr(name_or_file, ".json"))
 		return cw_playlist_load_file(name_or_file, pl, err);
 	char rel[128], path[4096];

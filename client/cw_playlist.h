@@ -41,6 +41,10 @@ struct cw_playlist_pos {
 	double transition;    /* 0..1 while the transition from previous runs, else 1 */
 };
 
+/* name_or_file: "default" (config/playlists/default.json) or a path. False with err naming
+ * the file (and key) when it cannot be found, opened or read in full, is over 1 MiB, is not
+ * valid JSON, fails validation, or its buffer cannot be allocated ("FILE: out of memory for
+ * N bytes"); *pl is then all zero (no schedules), never half a playlist. */
 bool cw_playlist_load(const char *name_or_file, struct cw_playlist *pl, struct rd_err *err);
 bool cw_playlist_load_file(const char *path, struct cw_playlist *pl, struct rd_err *err);
 /* A playlist of one scene shown all day (for --scene). */

@@ -312,10 +312,10 @@ bool cw_scene_load_file(const char *path, struct cw_scene *s, struct rd_err *err
 {
 	static const char *const keys[] = {"name", "title", "header", "ticker", "layouts", NULL};
 	memset(s, 0, sizeof *s);
-	s->ticker_h = 0.05;
 	struct json_object *root = cw_json_load(path, err);
 	if (!root)
 		return false;
+	s->ticker_h = 0.05;
 	bool ok = false;
 	struct pr_err perr;
 	struct json_object *header, *layouts, *ticker;
@@ -372,11 +372,14 @@ bool cw_scene_load_file(const char *path, struct cw_scene *s, struct rd_err *err
 	ok = true;
 out:
 	json_object_put(root);
+	if (!ok) /* never half a scene */
+		memset(s, 0, sizeof *s);
 	return ok;
 }
 
 bool cw_scene_load(const char *name_or_file, struct cw_scene *s, struct rd_err *err)
 {
+	memset(s, 0, sizeof *s);
 	if (strchr(name_or_file, '/') || strstr(name_or_file, ".json"))
 		return cw_scene_load_file(name_or_file, s, err);
 	char rel[128], path[4096];

@@ -86,7 +86,10 @@ struct cw_scene {
 	struct cw_map_layer_def map_layers[CW_MAP_LAYERS_MAX];
 };
 
-/* name_or_file: "city" (config/scenes/city.json) or a path. */
+/* name_or_file: "city" (config/scenes/city.json) or a path. False with err naming the file
+ * (and key) when it cannot be found, opened or read in full, is over 1 MiB, is not valid JSON,
+ * fails validation, or its buffer cannot be allocated ("FILE: out of memory for N bytes");
+ * *scene is then all zero (no layouts), never half a scene. */
 bool cw_scene_load(const char *name_or_file, struct cw_scene *scene, struct rd_err *err);
 bool cw_scene_load_file(const char *path, struct cw_scene *scene, struct rd_err *err);
 /* The layout whose aspect range holds w/h; the nearest one when none does. */

@@ -137,11 +137,14 @@ bool cw_theme_load_file(const char *path, struct rd_theme *t, struct rd_err *err
 	ok = true;
 out:
 	json_object_put(root);
+	if (!ok) /* never half a theme */
+		rd_theme_default(t);
 	return ok;
 }
 
 bool cw_theme_load(const char *name_or_file, struct rd_theme *t, struct rd_err *err)
 {
+	rd_theme_default(t);
 	if (strchr(name_or_file, '/') || strstr(name_or_file, ".json"))
 		return cw_theme_load_file(name_or_file, t, err);
 	char rel[128], path[4096];

@@ -8,6 +8,9 @@
 #include "rd_err.h"
 #include "rd_theme.h"
 
-/* name_or_file: "dark", "high-contrast" (looked up as themes/NAME.json) or a path to a file. */
+/* name_or_file: "dark", "high-contrast" (looked up as themes/NAME.json) or a path to a file.
+ * False with err naming the file (and key) when it cannot be found, opened or read in full,
+ * is over 1 MiB, is not valid JSON, fails validation, or its buffer cannot be allocated
+ * ("FILE: out of memory for N bytes"); *theme is then the built-in dark theme, never a mix. */
 bool cw_theme_load(const char *name_or_file, struct rd_theme *theme, struct rd_err *err);
 bool cw_theme_load_file(const char *path, struct rd_theme *theme, struct rd_err *err);

@@ -33,7 +33,8 @@ struct ly_layer {
 	char **msg;
 };
 
-/* Growable arrays (abort on out-of-memory, like foot's xmalloc). */
+/* Growable arrays (abort on out-of-memory, like foot's xmalloc). Not for the loader: sizes
+ * there come from the file, and ly_load.c checks every allocation instead (ly_layer.h). */
 void *ly_xmalloc(size_t n);
 void *ly_xcalloc(size_t n, size_t size);
 void *ly_xrealloc(void *p, size_t n, size_t size); /* n * size checked for overflow */

@@ -52,7 +52,18 @@ void ly_load_opts_default(struct ly_load_opts *opts);
 /* path names the .shp (the extension may be omitted). opts may be NULL. Returns NULL with
  * err set ("FILE: reason") when the layer cannot be used; otherwise the layer, possibly with
  * skipped features listed by ly_layer_message(). ly_layer_load_hooks (ly_hooks.h) does the
- * same through Shapelib's I/O hooks, e.g. from memory. */
+ * same through Shapelib's I/O hooks, e.g. from memory.
+ *
+ * Besides bad data, the load fails (NULL, nothing half-built, nothing leaked) on
+ *  - out of memory anywhere in the loader: "FILE.shp: out of memory for 120000 vertices of
+ *    record 17" (or for the attributes of a record, N features, field names, a message...);
+ *    sizes come from the file, so this is an error for the layer, never an abort;
+ *  - an I/O error on any of its files: one that exists but cannot be opened ("FILE.dbf:
+ *    cannot open: Permission denied"), or a read that comes back short inside the file
+ *    ("FILE.dbf: read error at byte 4096 (got 0 of 226 bytes)"). A file that is absent (.dbf,
+ *    .prj, .cpg) or ends early is data, handled as above. Shapelib's own reads are watched
+ *    too, so a .dbf Shapelib cannot read is an error, not a layer without attributes;
+ *  - an attribute decoder iconv cannot open ("FILE.cpg: cannot open the CP936 decoder: ..."). */
 struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts, struct rd_err *err);
 void ly_layer_free(struct ly_layer *layer);
 

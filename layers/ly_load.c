@@ -61,20 +61,12 @@ void ly_load_opts_default(struct ly_load_opts *opts)
 	};
 }
 
-static void addmsg(struct ly_layer *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void addmsg(struct ly_layer *l, const char *fmt, ...)
+/* Grows an array to n elements of size bytes; NULL (p untouched) on overflow or failure. */
+static void *grow(void *p, size_t n, size_t size)
 {
-	l->nmsg_total++;
-	if (l->nmsg >= l->max_msg)
-		return;
-	char buf[600];
-	int n = snprintf(buf, sizeof buf, "%s: ", l->path);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
-	va_end(ap);
-	l->msg = ly_xrealloc(l->msg, (size_t)l->nmsg + 1, sizeof *l->msg);
-	l->msg[l->nmsg++] = ly_xstrdup(buf);
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return realloc(p, n && size ? n * size : 1);
 }
 
 /* Shapelib reports through a hook without user data: keep its last message per thread. */
@@ -88,17 +80,155 @@ static void hook_error(const char *message)
 		shapelib_msg[--n] = 0;
 }
 
+/* ---- file access ------------------------------------------------------------------------
+ * All file access goes through Shapelib's hooks (ly_hooks.h), so a layer can be read from
+ * memory exactly as from disk. The loader wraps the caller's hooks, and Shapelib's own reads
+ * go through the same wrappers, to tell
+ *  - a file that is absent (FOpen: NULL with errno ENOENT or 0) from one that cannot be
+ *    opened (any other errno), and
+ *  - a file that ends early (a data problem the checks below handle: records past the end are
+ *    skipped) from a read that comes back short inside the file (an I/O error).
+ * The first I/O error fails the load with a message naming its file, even where Shapelib
+ * would carry on with less (a .dbf it cannot read would mean no attributes). SAHooks carry no
+ * user data, so the wrappers find the load in progress through a thread-local pointer. */
+
+enum { WATCH_FILES = 8 }; /* open at once: ours (.shp), Shapelib's (.shp .shx .dbf .cpg), a probe */
+
+struct watched {
+	SAFile f;       /* the caller's handle; NULL: the slot is free */
+	long long size; /* -1: unknown */
+	char name[320];
+};
+
+struct watch {
+	SAHooks inner; /* the caller's hooks */
+	struct watched file[WATCH_FILES];
+	char err[512]; /* the first I/O error, "FILE: ..."; "" none */
+};
+
+static _Thread_local struct watch *watching;
+
+static void watch_fail(struct watch *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void watch_fail(struct watch *w, const char *fmt, ...)
+{
+	if (w->err[0])
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof w->err, fmt, ap);
+	va_end(ap);
+}
+
+static struct watched *watched(SAFile file)
+{
+	return (struct watched *)(void *)file;
+}
+
+static SAFile w_open(const char *name, const char *access)
+{
+	struct watch *w = watching;
+	struct watched *h = NULL;
+	for (int i = 0; i < WATCH_FILES && !h; i++)
+		if (!w->file[i].f)
+			h = &w->file[i];
+	if (!h) {
+		watch_fail(w, "%s: cannot open: more than %d files open at once", name, WATCH_FILES);
+		errno = EMFILE;
+		return NULL;
+	}
+	errno = 0;
+	SAFile f = w->inner.FOpen(name, access);
+	if (!f) {
+		int e = errno;
+		if (e && e != ENOENT)
+			watch_fail(w, "%s: cannot open: %s", name, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	h->f = f;
+	h->size = -1;
+	snprintf(h->name, sizeof h->name, "%s", name);
+	if (w->inner.FSeek(f, 0, SEEK_END) == 0) {
+		SAOffset n = w->inner.FTell(f);
+		h->size = n > (SAOffset)LLONG_MAX ? -1 : (long long)n;
+	}
+	if (w->inner.FSeek(f, 0, SEEK_SET) != 0)
+		watch_fail(w, "%s: cannot seek", name);
+	return (SAFile)(void *)h;
+}
+
+static SAOffset w_read(void *p, SAOffset size, SAOffset nmemb, SAFile file)
+{
+	struct watch *w = watching;
+	struct watched *h = watched(file);
+	SAOffset pos = w->inner.FTell(h->f);
+	SAOffset got = w->inner.FRead(p, size, nmemb, h->f);
+	/* short inside the file: an I/O error, not the end of a truncated file */
+	if (got < nmemb && size && h->size >= 0 && pos <= (SAOffset)h->size) {
+		SAOffset there = ((SAOffset)h->size - pos) / size;
+		if (there > nmemb)
+			there = nmemb;
+		if (got < there)
+			watch_fail(w, "%s: read error at byte %llu (got %llu of %llu bytes)", h->name,
+			           (unsigned long long)pos, (unsigned long long)(got * size),
+			           (unsigned long long)(there * size));
+	}
+	return got;
+}
+
+static SAOffset w_write(void *p, SAOffset size, SAOffset nmemb, SAFile file)
+{
+	return watching->inner.FWrite(p, size, nmemb, watched(file)->f);
+}
+
+static SAOffset w_seek(SAFile file, SAOffset offset, int whence)
+{
+	return watching->inner.FSeek(watched(file)->f, offset, whence);
+}
+
+static SAOffset w_tell(SAFile file)
+{
+	return watching->inner.FTell(watched(file)->f);
+}
+
+static int w_flush(SAFile file)
+{
+	return watching->inner.FFlush(watched(file)->f);
+}
+
+static int w_close(SAFile file)
+{
+	struct watched *h = watched(file);
+	int r = watching->inner.FClose(h->f);
+	h->f = NULL;
+	return r;
+}
+
+/* hooks: the caller's (or Shapelib's default) on entry; the watched ones on return. */
+static void watch_hooks(struct watch *w, SAHooks *hooks)
+{
+	w->inner = *hooks;
+	hooks->FOpen = w_open;
+	hooks->FRead = w_read;
+	hooks->FWrite = w_write;
+	hooks->FSeek = w_seek;
+	hooks->FTell = w_tell;
+	hooks->FFlush = w_flush;
+	hooks->FClose = w_close;
+}
+
+/* base + ext; NULL when out of memory. */
 static char *sibling(const char *base, const char *ext)
 {
 	size_t n = strlen(base);
-	char *s = ly_xmalloc(n + strlen(ext) + 1);
-	memcpy(s, base, n);
-	strcpy(s + n, ext);
+	char *s = malloc(n + strlen(ext) + 1);
+	if (s) {
+		memcpy(s, base, n);
+		strcpy(s + n, ext);
+	}
 	return s;
 }
 
-/* All file access goes through Shapelib's hooks (ly_hooks.h), so a layer can be read from
- * memory exactly as from disk. */
 static bool io_exists(const SAHooks *io, const char *path)
 {
 	SAFile f = io->FOpen(path, "rb");
@@ -108,19 +238,19 @@ static bool io_exists(const SAHooks *io, const char *path)
 	return true;
 }
 
-/* base + ".shp" or ".SHP", whichever exists (ext given lower-case). */
+/* base + ".shp" or ".SHP", whichever exists (ext given lower-case; the lower-case name when
+ * neither does). NULL when out of memory. */
 static char *sibling_any(const SAHooks *io, const char *base, const char *ext)
 {
 	char *s = sibling(base, ext);
-	if (io_exists(io, s))
+	if (!s || io_exists(io, s))
 		return s;
 	size_t n = strlen(base);
 	for (size_t i = n; s[i]; i++)
 		s[i] = (char)toupper((unsigned char)s[i]);
-	if (io_exists(io, s))
-		return s;
-	free(s);
-	return sibling(base, ext);
+	if (!io_exists(io, s))
+		strcpy(s + n, ext);
+	return s;
 }
 
 /* Size of an open file (position left at the end), -1 if unknown. */
@@ -144,15 +274,21 @@ static long long file_size(const SAHooks *io, const char *path)
 	return n;
 }
 
-static char *read_small_file(const SAHooks *io, const char *path, size_t cap)
+/* The first cap bytes of a small file (.prj, .cpg) as a string. NULL when the file is absent
+ * or *nomem; a read error is the watch's. */
+static char *read_small_file(const SAHooks *io, const char *path, size_t cap, bool *nomem)
 {
 	SAFile f = io->FOpen(path, "rb");
 	if (!f)
 		return NULL;
-	char *buf = ly_xmalloc(cap + 1);
-	size_t n = (size_t)io->FRead(buf, 1, cap, f);
+	char *buf = malloc(cap + 1);
+	if (buf) {
+		size_t n = (size_t)io->FRead(buf, 1, cap, f);
+		buf[n < cap ? n : cap] = 0;
+	} else {
+		*nomem = true;
+	}
 	io->FClose(f);
-	buf[n < cap ? n : cap] = 0;
 	return buf;
 }
 
@@ -279,31 +415,49 @@ struct decoder {
 	char name[32];
 };
 
-/* Appends to a growable buffer. */
+/* Appends to a growable buffer; out of memory leaves it as it was, with oom set. */
 struct sbuf {
 	char *p;
 	size_t n, cap;
+	bool oom;
 };
 
 static void sb_put(struct sbuf *b, const char *s, size_t n)
 {
+	if (b->oom)
+		return;
 	if (b->n + n + 1 > b->cap) {
+		char *p = grow(b->p, b->n + n + 1, 2);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
 		b->cap = (b->n + n + 1) * 2;
-		b->p = ly_xrealloc(b->p, b->cap, 1);
 	}
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
 	b->p[b->n] = 0;
 }
 
-/* Decodes n bytes of field text to a new UTF-8 string; *bad counts replacements. */
+/* The text, or NULL (freed) when an append ran out of memory. */
+static char *sb_take(struct sbuf *b)
+{
+	if (!b->oom)
+		return b->p;
+	free(b->p);
+	return NULL;
+}
+
+/* Decodes n bytes of field text to a new UTF-8 string; *bad counts replacements. NULL when
+ * out of memory. */
 static char *decode(struct decoder *d, const char *s, size_t n, int *bad)
 {
 	struct sbuf b = {0};
 	sb_put(&b, "", 0);
 	if (d->utf8) {
 		const unsigned char *u = (const unsigned char *)s;
-		for (size_t i = 0; i < n;) {
+		for (size_t i = 0; i < n && !b.oom;) {
 			size_t k = utf8_len(u + i, n - i);
 			if (k) {
 				sb_put(&b, s + i, k);
@@ -317,13 +471,13 @@ static char *decode(struct decoder *d, const char *s, size_t n, int *bad)
 					i++;
 			}
 		}
-		return b.p;
+		return sb_take(&b);
 	}
 	iconv(d->cd, NULL, NULL, NULL, NULL);
 	char *in = (char *)s;
 	size_t inleft = n;
 	char out[256];
-	while (inleft) {
+	while (inleft && !b.oom) {
 		char *o = out;
 		size_t oleft = sizeof out;
 		size_t r = iconv(d->cd, &in, &inleft, &o, &oleft);
@@ -340,7 +494,7 @@ static char *decode(struct decoder *d, const char *s, size_t n, int *bad)
 			inleft--;
 		}
 	}
-	return b.p;
+	return sb_take(&b);
 }
 
 static bool decoder_open(struct decoder *d, const char *name, struct rd_err *err, const char *path)
@@ -370,9 +524,12 @@ static bool decoder_open(struct decoder *d, const char *name, struct rd_err *err
 		}
 	}
 	d->utf8 = false;
+	errno = 0;
 	d->cd = iconv_open("UTF-8", iconv_name);
-	if (d->cd == (iconv_t)-1)
+	if (d->cd == (iconv_t)-1 && errno == EINVAL)
 		return rd_err_set(err, "%s: unknown attribute encoding \"%s\"", path, norm);
+	if (d->cd == (iconv_t)-1) /* out of memory or descriptors */
+		return rd_err_set(err, "%s: cannot open the %s decoder: %s", path, norm, strerror(errno ? errno : ENOMEM));
 	return true;
 }
 
@@ -390,31 +547,67 @@ struct geo {
 	size_t npt, cappt;
 	struct ly_part *part;
 	uint32_t npart, cappart;
+	bool oom; /* an allocation failed: nothing more is added, the load fails */
 };
 
 static void geo_pt(struct geo *g, double x, double y)
 {
+	if (g->oom)
+		return;
 	if (g->npt == g->cappt) {
-		g->cappt = g->cappt ? g->cappt * 2 : 4096;
-		g->x = ly_xrealloc(g->x, g->cappt, sizeof *g->x);
-		g->y = ly_xrealloc(g->y, g->cappt, sizeof *g->y);
+		size_t cap = g->cappt ? g->cappt * 2 : 4096;
+		double *nx = grow(g->x, cap, sizeof *g->x);
+		if (nx)
+			g->x = nx;
+		double *ny = nx ? grow(g->y, cap, sizeof *g->y) : NULL;
+		if (!ny) {
+			g->oom = true;
+			return;
+		}
+		g->y = ny;
+		g->cappt = cap;
 	}
 	g->x[g->npt] = x;
 	g->y[g->npt] = y;
 	g->npt++;
 }
 
+/* Room for n vertices at once (the most the .shp can hold, 16 bytes each), so that the arrays
+ * are not copied as they grow: growing by doubling copied them about twice over, a sixth of
+ * loading the world layer. Without the memory they just grow as before. */
+static void geo_reserve(struct geo *g, size_t n)
+{
+	if (g->x || n <= 4096 || n > SIZE_MAX / sizeof *g->x)
+		return;
+	double *x = malloc(n * sizeof *x), *y = x ? malloc(n * sizeof *y) : NULL;
+	if (!y) {
+		free(x);
+		return;
+	}
+	g->x = x, g->y = y, g->cappt = n;
+}
+
 static void geo_begin_part(struct geo *g)
 {
+	if (g->oom)
+		return;
 	if (g->npart == g->cappart) {
-		g->cappart = g->cappart ? g->cappart * 2 : 256;
-		g->part = ly_xrealloc(g->part, g->cappart, sizeof *g->part);
+		uint32_t cap = g->cappart ? g->cappart * 2 : 256;
+		struct ly_part *np = cap > g->cappart ? grow(g->part, cap, sizeof *g->part) : NULL;
+		if (!np) {
+			g->oom = true;
+			return;
+		}
+		g->part = np;
+		g->cappart = cap;
 	}
 	g->part[g->npart++] = (struct ly_part){(uint32_t)g->npt, 0};
 }
 
 static void geo_end_part(struct geo *g)
 {
+	if (g->oom)
+		return;
 	struct ly_part *p = &g->part[g->npart - 1];
 	p->count = (uint32_t)(g->npt - p->start);
 	if (p->count == 0)
@@ -426,8 +619,12 @@ static void clip_window(struct geo *g, const double *u, const double *y, size_t 
 {
 	/* Sutherland–Hodgman against two vertical half-planes. */
 	size_t cap = 2 * n + 8;
-	double *ax = ly_xmalloc(cap * sizeof *ax), *ay = ly_xmalloc(cap * sizeof *ay);
-	double *bx = ly_xmalloc(cap * sizeof *bx), *by = ly_xmalloc(cap * sizeof *by);
+	double *ax = grow(NULL, cap, sizeof *ax), *ay = grow(NULL, cap, sizeof *ay);
+	double *bx = grow(NULL, cap, sizeof *bx), *by = grow(NULL, cap, sizeof *by);
+	if (!ax || !ay || !bx || !by) {
+		g->oom = true;
+		goto out;
+	}
 	size_t na = 0, nb = 0;
 	for (size_t i = 0; i < n; i++)
 		ax[na] = u[i], ay[na++] = y[i];
@@ -465,6 +662,7 @@ static void clip_window(struct geo *g, const double *u, const double *y, size_t 
 			geo_end_part(g);
 		}
 	}
+out:
 	free(ax);
 	free(ay);
 	free(bx);
@@ -493,7 +691,13 @@ static void add_ring_geo(struct geo *g, const double *x, const double *y, size_t
 	}
 	*split = true;
 	/* Unwrap longitudes so consecutive vertices are less than 180° apart. */
-	double *u = ly_xmalloc((n + 4) * sizeof *u), *v = ly_xmalloc((n + 4) * sizeof *v);
+	double *u = grow(NULL, n + 4, sizeof *u), *v = grow(NULL, n + 4, sizeof *v);
+	if (!u || !v) {
+		g->oom = true;
+		free(u);
+		free(v);
+		return;
+	}
 	u[0] = x[0];
 	v[0] = y[0];
 	double umin = u[0], umax = u[0], ysum = y[0];
@@ -520,7 +724,7 @@ static void add_ring_geo(struct geo *g, const double *x, const double *y, size_t
 	/* drop the closing vertex for clipping */
 	if (m > 1 && u[m - 1] == u[0] && v[m - 1] == v[0])
 		m--;
-	for (int k = (int)floor((umin + 180) / 360); k <= (int)floor((umax + 180) / 360); k++) {
+	for (int k = (int)floor((umin + 180) / 360); k <= (int)floor((umax + 180) / 360) && !g->oom; k++) {
 		double lo = -180 + 360.0 * k, hi = 180 + 360.0 * k;
 		clip_window(g, u, v, m, lo, hi, 360.0 * k);
 	}
@@ -543,7 +747,53 @@ struct loader {
 	struct decoder dec;
 	int bad_text, bad_bbox;
 	bool split;
+	struct watch *watch; /* its err: the first I/O error */
+	char oom[96];        /* what an allocation that failed was for; "" none */
 };
+
+/* Records the first allocation that failed ("120000 vertices of record 17"); the load then
+ * fails with "FILE: out of memory for ...". Returns false. */
+static bool nomem(struct loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool nomem(struct loader *L, const char *fmt, ...)
+{
+	if (!L->oom[0]) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(L->oom, sizeof L->oom, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+/* An allocation or I/O error happened: the load fails, whatever else said. */
+static bool failed(const struct loader *L)
+{
+	return L->oom[0] || L->watch->err[0];
+}
+
+static void addmsg(struct loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void addmsg(struct loader *L, const char *fmt, ...)
+{
+	struct ly_layer *l = L->l;
+	l->nmsg_total++;
+	if (l->nmsg >= l->max_msg || L->oom[0])
+		return;
+	char buf[600];
+	int n = snprintf(buf, sizeof buf, "%s: ", l->path);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+	va_end(ap);
+	char **msg = grow(l->msg, (size_t)l->nmsg + 1, sizeof *l->msg);
+	if (msg)
+		l->msg = msg;
+	char *s = msg ? strdup(buf) : NULL;
+	if (!s) {
+		nomem(L, "message %d", l->nmsg + 1);
+		return;
+	}
+	l->msg[l->nmsg++] = s;
+}
 
 static enum ly_geom geom_of(int t, bool *ok)
 {
@@ -676,8 +926,14 @@ static const char *take_shape(struct loader *L, SHPObject *o, struct geo *g, dou
 	double *tx = o->padfX, *ty = o->padfY;
 	double *cx = NULL, *cy = NULL;
 	if (l->crs == LY_CRS_WEBMERC) {
-		cx = ly_xmalloc((size_t)o->nVertices * sizeof *cx);
-		cy = ly_xmalloc((size_t)o->nVertices * sizeof *cy);
+		cx = grow(NULL, (size_t)o->nVertices, sizeof *cx);
+		cy = grow(NULL, (size_t)o->nVertices, sizeof *cy);
+		if (!cx || !cy) {
+			g->oom = true;
+			free(cx);
+			free(cy);
+			return NULL;
+		}
 		for (int i = 0; i < o->nVertices; i++)
 			ly_merc_inv(tx[i], ty[i], &cx[i], &cy[i]);
 		tx = cx, ty = cy;
@@ -708,37 +964,43 @@ static const char *take_shape(struct loader *L, SHPObject *o, struct geo *g, dou
 	return NULL;
 }
 
-static void read_attrs(struct loader *L, int rec, char **out)
+/* The attributes of a .dbf row (raw; NULL: none, all empty) into out[nfield]. False when out
+ * of memory; out then holds nothing. */
+static bool read_attrs(struct loader *L, const char *raw, char **out)
 {
 	struct ly_layer *l = L->l;
-	if (!L->dbf || rec >= L->dbf_usable) {
-		for (int f = 0; f < l->nfield; f++)
-			out[f] = ly_xstrdup("");
-		return;
-	}
-	const char *raw = DBFReadTuple(L->dbf, rec);
 	for (int f = 0; f < l->nfield; f++) {
-		if (!raw) {
-			out[f] = ly_xstrdup("");
-			continue;
-		}
+		const char *s = "";
+		size_t n = 0;
 		int w = 0, dec = 0;
-		char nm[XBASE_FLDNAME_LEN_READ + 1];
-		DBFGetFieldInfo(L->dbf, f, nm, &w, &dec);
-		int off = L->dbf->panFieldOffset[f];
-		if (off < 0 || w < 0 || off + w > L->dbf->nRecordLength) {
-			out[f] = ly_xstrdup("");
-			continue;
+		if (raw) {
+			char nm[XBASE_FLDNAME_LEN_READ + 1];
+			DBFGetFieldInfo(L->dbf, f, nm, &w, &dec);
+			int off = L->dbf->panFieldOffset[f];
+			if (off >= 0 && w >= 0 && off + w <= L->dbf->nRecordLength) {
+				/* Copy the field out of Shapelib's reused record buffer, then trim. */
+				s = raw + off;
+				n = (size_t)w;
+				while (n && (s[n - 1] == ' ' || s[n - 1] == 0))
+					n--;
+				while (n && *s == ' ')
+					s++, n--;
+			}
 		}
-		/* Copy the field out of Shapelib's reused record buffer, then trim. */
-		const char *s = raw + off;
-		size_t n = (size_t)w;
-		while (n && (s[n - 1] == ' ' || s[n - 1] == 0))
-			n--;
-		while (n && *s == ' ')
-			s++, n--;
-		out[f] = decode(&L->dec, s, n, &L->bad_text);
+		out[f] = n ? decode(&L->dec, s, n, &L->bad_text) : strdup("");
+		if (!out[f]) {
+			while (f--)
+				free(out[f]);
+			return false;
+		}
 	}
+	return true;
+}
+
+/* A .dbf row that should be there cannot be read: an I/O error. */
+static void dbf_unreadable(struct loader *L, const char *dbf_path, int rec)
+{
+	watch_fail(L->watch, "%s: cannot read record %d", dbf_path, rec);
 }
 
 static void finish_loader(struct loader *L)
@@ -760,38 +1022,61 @@ struct ly_layer *ly_layer_load(const char *path, const struct ly_load_opts *opts
 struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, const struct ly_load_opts *opts,
                                      struct rd_err *err)
 {
-	/* Shapelib, with its messages captured. */
+	/* Shapelib, with its messages captured and every file access watched (see above). */
 	SAHooks hooks;
 	if (io_hooks)
 		hooks = *io_hooks;
 	else
 		SASetupDefaultHooks(&hooks);
 	hooks.Error = hook_error;
+	struct watch watch = {0};
+	watch_hooks(&watch, &hooks);
+	struct watch *outer = watching;
+	watching = &watch;
 	const SAHooks *io = &hooks;
 	struct ly_load_opts defopts;
 	if (!opts) {
 		ly_load_opts_default(&defopts);
 		opts = &defopts;
 	}
-	struct loader L = {.o = opts, .io = io, .dec = {.cd = (iconv_t)-1}};
-	struct ly_layer *l = ly_xcalloc(1, sizeof *l);
+	struct loader L = {.o = opts, .io = io, .dec = {.cd = (iconv_t)-1}, .watch = &watch};
+	struct geo g = {0};
+	bool ok = false;
+	char *base = NULL, *shp_path = NULL, *shx_path = NULL, *dbf_path = NULL, *prj_path = NULL, *cpg_path = NULL;
+	struct ly_layer *l = calloc(1, sizeof *l);
 	L.l = l;
+	if (!l) {
+		nomem(&L, "the layer");
+		goto out;
+	}
 	l->max_msg = opts->max_messages > 0 ? opts->max_messages : 200;
 
 	/* Names: base path without .shp; display path with it. */
 	size_t plen = strlen(path);
-	char *base = ly_xstrdup(path);
+	base = strdup(path);
+	if (!base) {
+		nomem(&L, "file names");
+		goto out;
+	}
 	if (plen > 4 && (!strcasecmp(path + plen - 4, ".shp") || !strcasecmp(path + plen - 4, ".shx") ||
 	                 !strcasecmp(path + plen - 4, ".dbf")))
 		base[plen - 4] = 0;
-	char *shp_path = sibling_any(io, base, ".shp"), *shx_path = sibling_any(io, base, ".shx");
-	char *dbf_path = sibling_any(io, base, ".dbf"), *prj_path = sibling_any(io, base, ".prj");
-	char *cpg_path = sibling_any(io, base, ".cpg");
-	l->path = ly_xstrdup(shp_path);
+	shp_path = sibling_any(io, base, ".shp");
+	shx_path = sibling_any(io, base, ".shx");
+	dbf_path = sibling_any(io, base, ".dbf");
+	prj_path = sibling_any(io, base, ".prj");
+	cpg_path = sibling_any(io, base, ".cpg");
 	const char *slash = strrchr(base, '/');
-	l->name = ly_xstrdup(slash ? slash + 1 : base);
-	struct geo g = {0};
-	bool ok = false;
+	if (shp_path && shx_path && dbf_path && prj_path && cpg_path) {
+		l->path = strdup(shp_path);
+		l->name = strdup(slash ? slash + 1 : base);
+	}
+	if (!l->path || !l->name) {
+		nomem(&L, "file names");
+		goto out;
+	}
+	if (failed(&L))
+		goto out;
 
 	/* Files and sizes. */
 	errno = 0;
@@ -824,7 +1109,7 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 	}
 	long long declared = (long long)be32(hdr + 24) * 2;
 	if (declared > L.shp_size)
-		addmsg(l, "truncated .shp: the header says %lld bytes, the file has %lld; records past the end are skipped",
+		addmsg(&L, "truncated .shp: the header says %lld bytes, the file has %lld; records past the end are skipped",
 		       declared, L.shp_size);
 	L.shp_type = (int)le32(hdr + 32);
 	bool known;
@@ -835,7 +1120,14 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 	}
 
 	/* Coordinate system. */
-	char *prj = read_small_file(io, prj_path, 65536);
+	bool small_nomem = false;
+	char *prj = read_small_file(io, prj_path, 65536, &small_nomem);
+	if (small_nomem || failed(&L)) {
+		free(prj);
+		if (small_nomem)
+			nomem(&L, "reading %s", prj_path);
+		goto out;
+	}
 	if (prj) {
 		bool prj_ok = parse_prj(prj_path, prj, &l->crs, err);
 		free(prj);
@@ -847,10 +1139,10 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 		memcpy(b, hdr + 36, sizeof b); /* little-endian doubles on the machines we build for */
 		if (b[0] >= -180.5 && b[2] <= 180.5 && b[1] >= -90.5 && b[3] <= 90.5) {
 			l->crs = LY_CRS_WGS84;
-			addmsg(l, "no .prj: assuming WGS84 longitude/latitude");
+			addmsg(&L, "no .prj: assuming WGS84 longitude/latitude");
 		} else if (fabs(b[0]) <= 20037509 && fabs(b[2]) <= 20037509) {
 			l->crs = LY_CRS_WEBMERC;
-			addmsg(l, "no .prj: extent is not lon/lat, assuming Web Mercator (EPSG:3857)");
+			addmsg(&L, "no .prj: extent is not lon/lat, assuming Web Mercator (EPSG:3857)");
 		} else {
 			rd_err_set(err, "%s: no .prj and the extent (%g, %g)-(%g, %g) is neither lon/lat nor Web Mercator",
 			           shp_path, b[0], b[1], b[2], b[3]);
@@ -860,14 +1152,16 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 
 	shapelib_msg[0] = 0;
 	L.shp = SHPOpenLL(shp_path, "rb", &hooks);
-	if (!L.shp) {
+	if (!L.shp || failed(&L)) {
 		rd_err_set(err, "%s: %s", shp_path, shapelib_msg[0] ? shapelib_msg : "Shapelib cannot open it");
 		goto out;
 	}
 	SHPGetInfo(L.shp, &L.nshx, NULL, NULL, NULL);
 	long long shx_size = file_size(io, shx_path);
+	if (failed(&L))
+		goto out;
 	if (shx_size >= 100 && (shx_size - 100) / 8 != L.nshx)
-		addmsg(l, ".shx has %lld bytes for %lld records but its header says %d", shx_size, (shx_size - 100) / 8,
+		addmsg(&L, ".shx has %lld bytes for %lld records but its header says %d", shx_size, (shx_size - 100) / 8,
 		       L.nshx);
 
 	/* Walk the .shp's own record headers to count its records. */
@@ -882,21 +1176,27 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 		nwalk++;
 		off += 8 + len;
 	}
+	if (failed(&L))
+		goto out;
 	if (nwalk != L.nshx)
-		addmsg(l, "record counts differ: .shx lists %d, .shp holds %d complete records", L.nshx, nwalk);
+		addmsg(&L, "record counts differ: .shx lists %d, .shp holds %d complete records", L.nshx, nwalk);
 
 	/* Attributes. */
 	long long dbf_size = file_size(io, dbf_path);
+	if (failed(&L))
+		goto out;
 	if (dbf_size < 0) {
-		addmsg(l, "missing %s: features have no attributes", dbf_path);
+		addmsg(&L, "missing %s: features have no attributes", dbf_path);
 	} else if ((unsigned long long)dbf_size > opts->max_file_bytes) {
-		addmsg(l, "%s: %lld bytes exceed the limit of %zu: attributes ignored", dbf_path, dbf_size,
+		addmsg(&L, "%s: %lld bytes exceed the limit of %zu: attributes ignored", dbf_path, dbf_size,
 		       opts->max_file_bytes);
 	} else {
 		shapelib_msg[0] = 0;
 		L.dbf = DBFOpenLL(dbf_path, "rb", &hooks);
+		if (failed(&L))
+			goto out;
 		if (!L.dbf)
-			addmsg(l, "%s: %s: features have no attributes", dbf_path,
+			addmsg(&L, "%s: %s: features have no attributes", dbf_path,
 			       shapelib_msg[0] ? shapelib_msg : "cannot open");
 	}
 	if (L.dbf) {
@@ -907,23 +1207,36 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 			fit = 0;
 		L.dbf_usable = L.nrec_dbf;
 		if (L.nrec_dbf > fit) {
-			addmsg(l, "%s: the header claims %d records but the file holds %lld", dbf_path, L.nrec_dbf, fit);
+			addmsg(&L, "%s: the header claims %d records but the file holds %lld", dbf_path, L.nrec_dbf, fit);
 			L.dbf_usable = (int)fit;
 		}
 		if (L.dbf_usable != L.nshx)
-			addmsg(l, "record counts differ: .shx lists %d, .dbf %d; %s", L.nshx, L.dbf_usable,
+			addmsg(&L, "record counts differ: .shx lists %d, .dbf %d; %s", L.nshx, L.dbf_usable,
 			       L.dbf_usable < L.nshx ? "extra shapes get empty attributes" : "extra .dbf rows ignored");
 		l->nfield = DBFGetFieldCount(L.dbf);
 		if (l->nfield < 0)
 			l->nfield = 0;
-		l->field_names = ly_xcalloc((size_t)l->nfield + 1, sizeof *l->field_names);
-		for (int f = 0; f < l->nfield; f++) {
+		l->field_names = calloc((size_t)l->nfield + 1, sizeof *l->field_names);
+		for (int f = 0; l->field_names && f < l->nfield; f++) {
 			char nm[XBASE_FLDNAME_LEN_READ + 1] = "";
 			DBFGetFieldInfo(L.dbf, f, nm, NULL, NULL);
-			l->field_names[f] = ly_xstrdup(nm);
+			if (!(l->field_names[f] = strdup(nm)))
+				break;
+		}
+		if (!l->field_names || (l->nfield && !l->field_names[l->nfield - 1])) {
+			nomem(&L, "%d field names", l->nfield);
+			goto out;
 		}
 		/* Encoding: option, .cpg, language driver, then sniffing. */
-		char *cpg = opts->encoding ? ly_xstrdup(opts->encoding) : read_small_file(io, cpg_path, 64);
+		char *cpg = opts->encoding ? strdup(opts->encoding) : read_small_file(io, cpg_path, 64, &small_nomem);
+		if ((opts->encoding && !cpg) || small_nomem || failed(&L)) {
+			free(cpg);
+			if (small_nomem)
+				nomem(&L, "reading %s", cpg_path);
+			else if (!failed(&L))
+				nomem(&L, "the encoding name");
+			goto out;
+		}
 		if (cpg)
 			trim(cpg);
 		if (cpg && *cpg) {
@@ -938,20 +1251,33 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 				/* sniff: any invalid UTF-8 text means the legacy GBK */
 				for (int r = 0; r < L.dbf_usable && !gbk; r++) {
 					const char *raw = DBFReadTuple(L.dbf, r);
-					if (raw && !utf8_valid(raw, (size_t)L.dbf->nRecordLength))
+					if (!raw) {
+						dbf_unreadable(&L, dbf_path, r);
+						free(cpg);
+						goto out;
+					}
+					if (!utf8_valid(raw, (size_t)L.dbf->nRecordLength))
 						gbk = true;
 				}
 			}
-			decoder_open(&L.dec, gbk ? "CP936" : "UTF-8", NULL, cpg_path);
-			addmsg(l, "no .cpg: attributes read as %s", gbk ? "CP936 (GBK)" : "UTF-8");
+			if (!decoder_open(&L.dec, gbk ? "CP936" : "UTF-8", err, dbf_path)) {
+				free(cpg);
+				goto out;
+			}
+			addmsg(&L, "no .cpg: attributes read as %s", gbk ? "CP936 (GBK)" : "UTF-8");
 		}
 		free(cpg);
 	} else {
 		decoder_open(&L.dec, "UTF-8", NULL, cpg_path);
 	}
-	l->encoding = ly_xstrdup(L.dec.name);
+	l->encoding = strdup(L.dec.name);
+	if (!l->encoding) {
+		nomem(&L, "the encoding name");
+		goto out;
+	}
 
 	/* Records. */
+	geo_reserve(&g, (size_t)(L.shp_size - 100) / 16);
 	size_t capfeat = 0;
 	for (int i = 0; i < L.nshx; i++) {
 		const char *why = check_shx_entry(&L, i);
@@ -964,27 +1290,50 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 		}
 		size_t pt0 = g.npt;
 		uint32_t part0 = g.npart;
+		int nvert = o ? o->nVertices : 0;
 		if (!why) {
 			double bb[4];
 			why = take_shape(&L, o, &g, bb);
 		}
 		if (o)
 			SHPDestroyObject(o);
-		if (!why && L.dbf && i < L.dbf_usable && DBFIsRecordDeleted(L.dbf, i))
-			why = "deleted in the .dbf";
+		if (g.oom)
+			nomem(&L, "%d vertices of record %d", nvert, i);
+		if (failed(&L))
+			goto out;
+		/* the row is read here, not by DBFIsRecordDeleted, which takes a read error for "not
+		 * deleted"; read_attrs below finds it in Shapelib's record buffer */
+		const char *raw = NULL;
+		if (!why && L.dbf && i < L.dbf_usable) {
+			raw = DBFReadTuple(L.dbf, i);
+			if (!raw) {
+				dbf_unreadable(&L, dbf_path, i);
+				goto out;
+			}
+			if (raw[0] == '*')
+				why = "deleted in the .dbf";
+		}
 		if (!why && g.npart == part0)
 			why = "nothing left after splitting at the antimeridian";
 		if (why) {
 			g.npt = pt0;
 			g.npart = part0;
 			l->skipped++;
-			addmsg(l, "record %d: %s", i, why);
+			addmsg(&L, "record %d: %s", i, why);
 			continue;
 		}
 		if ((size_t)l->nfeat == capfeat) {
-			capfeat = capfeat ? capfeat * 2 : 64;
-			l->feat = ly_xrealloc(l->feat, capfeat, sizeof *l->feat);
-			l->attr = ly_xrealloc(l->attr, capfeat * ((size_t)l->nfield + 1), sizeof *l->attr);
+			size_t cap = capfeat ? capfeat * 2 : 64;
+			struct ly_feat *feat = grow(l->feat, cap, sizeof *l->feat);
+			if (feat)
+				l->feat = feat;
+			char **attr = feat ? grow(l->attr, cap * ((size_t)l->nfield + 1), sizeof *l->attr) : NULL;
+			if (!attr) {
+				nomem(&L, "%zu features", cap);
+				goto out;
+			}
+			l->attr = attr;
+			capfeat = cap;
 		}
 		struct ly_feat *f = &l->feat[l->nfeat];
 		f->record = i;
@@ -998,14 +1347,17 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 			f->bbox[2] = fmax(f->bbox[2], g.x[k]);
 			f->bbox[3] = fmax(f->bbox[3], g.y[k]);
 		}
-		read_attrs(&L, i, l->attr + (size_t)l->nfeat * (size_t)l->nfield);
+		if (!read_attrs(&L, raw, l->attr + (size_t)l->nfeat * (size_t)l->nfield)) {
+			nomem(&L, "the attributes of record %d", i);
+			goto out;
+		}
 		l->nfeat++;
 	}
 	if (L.bad_bbox)
-		addmsg(l, "%d record%s had a stored bounding box that disagrees with the vertices (recomputed)", L.bad_bbox,
+		addmsg(&L, "%d record%s had a stored bounding box that disagrees with the vertices (recomputed)", L.bad_bbox,
 		       L.bad_bbox == 1 ? "" : "s");
 	if (L.bad_text)
-		addmsg(l, "%d undecodable byte sequence%s in %s attributes replaced by U+FFFD", L.bad_text,
+		addmsg(&L, "%d undecodable byte sequence%s in %s attributes replaced by U+FFFD", L.bad_text,
 		       L.bad_text == 1 ? "" : "s", l->encoding);
 	if (l->nfeat == 0) {
 		rd_err_set(err, "%s: no usable features (%d record%s, %d skipped)%s%s", shp_path, L.nshx,
@@ -1028,12 +1380,19 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 		int more = l->nmsg_total - l->nmsg;
 		l->max_msg++;
 		l->nmsg_total--;
-		addmsg(l, "... and %d more message%s", more, more == 1 ? "" : "s");
+		addmsg(&L, "... and %d more message%s", more, more == 1 ? "" : "s");
 		l->nmsg_total = l->nmsg + more - 1;
 	}
+	if (failed(&L))
+		goto out;
 	ok = true;
 out:
 	finish_loader(&L);
+	watching = outer;
+	if (!ok && L.oom[0])
+		rd_err_set(err, "%s: out of memory for %s", shp_path ? shp_path : path, L.oom);
+	else if (!ok && watch.err[0])
+		rd_err_set(err, "%s", watch.err);
 	free(g.x);
 	free(g.y);
 	free(g.part);

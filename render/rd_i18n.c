@@ -55,16 +55,23 @@ bool rd_i18n_add(const char *zh, const char *text, struct rd_err *err)
 	if (strcmp(a, b) != 0)
 		return rd_err_set(err, "\"%s\": the translation must keep the same %% conversions in "
 		                  "the same order", zh);
+	/* the table grows with the language file: out of memory is an error, not an abort */
 	if (entry_count == entry_cap) {
-		entry_cap = entry_cap ? entry_cap * 2 : 64;
-		entries = realloc(entries, entry_cap * sizeof *entries);
-		if (!entries)
-			abort();
+		size_t cap = entry_cap ? entry_cap * 2 : 64;
+		struct entry *e = realloc(entries, cap * sizeof *entries);
+		if (!e)
+			return rd_err_set(err, "\"%s\": out of memory for %zu entries", zh, cap);
+		entries = e;
+		entry_cap = cap;
 	}
-	entries[entry_count].zh = strdup(zh);
-	entries[entry_count].text = strdup(text);
-	if (!entries[entry_count].zh || !entries[entry_count].text)
-		abort();
+	char *z = strdup(zh), *t = strdup(text);
+	if (!z || !t) {
+		free(z);
+		free(t);
+		return rd_err_set(err, "\"%s\": out of memory", zh);
+	}
+	entries[entry_count].zh = z;
+	entries[entry_count].text = t;
 	entry_count++;
 	sorted = false;
 	return true;

@@ -10,8 +10,9 @@
 
 #include "rd_err.h"
 
-/* Adds zh -> text (copies both). False with err when text does not keep zh's printf
- * conversions in the same order (a translated format must take the same arguments). */
+/* Adds zh -> text (copies both). False with err, the table unchanged, when text does not
+ * keep zh's printf conversions in the same order (a translated format must take the same
+ * arguments) or when out of memory. */
 bool rd_i18n_add(const char *zh, const char *text, struct rd_err *err);
 /* Sorts what was added; call once after the last rd_i18n_add. */
 void rd_i18n_ready(void);
