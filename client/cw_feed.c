@@ -371,10 +371,16 @@ static size_t body_write(char *p, size_t size, size_t n, void *ud)
 		b->too_big = true;
 		return 0; /* aborts the transfer with CURLE_WRITE_ERROR, chunked or not */
 	}
-	char *grown = realloc(b->data, b->len + add + 1);
-	if (!grown)
-		abort();
-	b->data = grown;
+	if (b->len + add + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 16384;
+		while (cap < b->len + add + 1)
+			cap = cap > b->max / 2 + 1 ? b->max + 1 : cap * 2;
+		char *grown = realloc(b->data, cap);
+		if (!grown)
+			abort();
+		b->data = grown;
+		b->cap = cap;
+	}
 	memcpy(b->data + b->len, p, add);
 	b->len += add;
 	b->data[b->len] = '\0';

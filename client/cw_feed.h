@@ -88,6 +88,8 @@ struct cw_snapshot *cw_feed_once(const struct cw_feed_config *cfg, int64_t now,
 struct cw_body {
 	char *data;   /* NUL-terminated, malloc'd */
 	size_t len, max;
+	size_t cap;   /* bytes allocated at data (grown geometrically: a big answer is not
+	               * copied again for every piece curl hands over) */
 	bool too_big; /* the answer passed max and was cut */
 };
 void cw_http_setup(CURL *easy, const struct cw_feed_config *cfg, const char *url, int extra_s,
