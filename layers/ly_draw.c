@@ -138,6 +138,21 @@ static struct ly_map_stats *feature_stats(const struct mlayer *ml, int f, const 
 	return top >= x->y0 && top < x->y1 ? stats : NULL;
 }
 
+/* Part p of feature ft snapped into s->x/y (counted into stats unless NULL): its vertex
+ * count, a ring's closing vertex dropped; 0 when it is smaller than a pixel at this scale. */
+static size_t part_run(const struct mlayer *ml, const struct ly_feat *ft, uint32_t p,
+                       const struct xform *x, struct scratch *s, struct ly_map_stats *stats)
+{
+	size_t in = 0, n = snap_run(ml, &ml->l->part[ft->part0 + p], x, s, &in);
+	if (stats)
+		stats->vertices_in += in;
+	if (ml->l->geom != LY_GEOM_POLYGON)
+		return n < 2 ? 0 : n;
+	if (n > 1 && s->x[n - 1] == s->x[0] && s->y[n - 1] == s->y[0])
+		n--;
+	return n < 3 ? 0 : n;
+}
+
 /* Appends a feature's rings or lines to the current path; returns whether anything was added.
  * Counts its vertices into stats unless that is NULL. */
 static bool path_feature(cairo_t *cr, struct ly_map_stats *stats, const struct mlayer *ml, int f,
@@ -147,17 +162,9 @@ static bool path_feature(cairo_t *cr, struct ly_map_stats *stats, const struct m
 	const struct ly_feat *ft = &l->feat[f];
 	bool poly = l->geom == LY_GEOM_POLYGON, any = false;
 	for (uint32_t p = 0; p < ft->nparts; p++) {
-		size_t in = 0, n = snap_run(ml, &l->part[ft->part0 + p], x, s, &in);
-		if (stats)
-			stats->vertices_in += in;
-		if (poly) {
-			if (n > 1 && s->x[n - 1] == s->x[0] && s->y[n - 1] == s->y[0])
-				n--;
-			if (n < 3)
-				continue; /* smaller than a pixel at this scale */
-		} else if (n < 2) {
+		size_t n = part_run(ml, ft, p, x, s, stats);
+		if (n == 0)
 			continue;
-		}
 		cairo_move_to(cr, s->x[0], s->y[0]);
 		for (size_t i = 1; i < n; i++)
 			cairo_line_to(cr, s->x[i], s->y[i]);
@@ -209,17 +216,9 @@ static void cov_feature(struct ly_cov *c, double half_width, struct ly_map_stats
 	const struct ly_feat *ft = &l->feat[f];
 	bool poly = l->geom == LY_GEOM_POLYGON;
 	for (uint32_t p = 0; p < ft->nparts; p++) {
-		size_t in = 0, n = snap_run(ml, &l->part[ft->part0 + p], x, s, &in);
-		if (stats)
-			stats->vertices_in += in;
-		if (poly) {
-			if (n > 1 && s->x[n - 1] == s->x[0] && s->y[n - 1] == s->y[0])
-				n--;
-			if (n < 3)
-				continue;
-		} else if (n < 2) {
+		size_t n = part_run(ml, ft, p, x, s, stats);
+		if (n == 0)
 			continue;
-		}
 		for (size_t i = 1; i < n; i++)
 			ly_cov_segment(c, s->x[i - 1], s->y[i - 1], s->x[i], s->y[i], half_width);
 		if (poly)
