@@ -4,6 +4,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,26 +81,17 @@ static struct xform xform_of(const struct ly_view *v)
 	return x;
 }
 
+/* Screen points of one part: room for the largest part of the layers drawn, allocated once
+ * per pass (draw_layers), so that nothing below it allocates. */
 struct scratch {
 	double *x, *y;
-	size_t cap;
 };
-
-static void scratch_need(struct scratch *s, size_t n)
-{
-	if (n > s->cap) {
-		s->cap = n * 2;
-		s->x = ly_xrealloc(s->x, s->cap, sizeof *s->x);
-		s->y = ly_xrealloc(s->y, s->cap, sizeof *s->y);
-	}
-}
 
 /* Simplified, whole-pixel (+0.5: pixel centres, crisp odd strokes) screen points of a run
  * of vertices, repeats dropped. Returns how many. */
 static size_t snap_run(const struct mlayer *ml, const struct ly_part *pt, const struct xform *x, struct scratch *s,
                        size_t *in)
 {
-	scratch_need(s, pt->count);
 	size_t n = 0;
 	double lx = NAN, ly = NAN;
 	const double *wx = ml->wx + pt->start, *wy = ml->wy + pt->start;
@@ -177,16 +169,18 @@ static bool path_feature(cairo_t *cr, struct ly_map_stats *stats, const struct m
 	return any;
 }
 
-/* A coverage buffer for cr's clip when the map draws its strokes by coverage
+/* A coverage buffer for cr's clip (*out) when the map draws its strokes by coverage
  * (ly_map_set_fast_strokes) and cr allows it: an image surface without transformation,
- * clipped to full-width rows at most, OVER. NULL: use cairo_stroke. */
-static struct ly_cov *cov_for(const struct ly_map *m, cairo_t *cr, bool dashed)
+ * clipped to full-width rows at most, OVER. *out NULL: use cairo_stroke. False when the
+ * buffer cannot be allocated. */
+static bool cov_for(const struct ly_map *m, cairo_t *cr, bool dashed, struct ly_cov **out)
 {
+	*out = NULL;
 	if (!m->fast_strokes || dashed || cairo_get_operator(cr) != CAIRO_OPERATOR_OVER)
-		return NULL;
+		return true;
 	cairo_surface_t *t = cairo_get_target(cr);
 	if (cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE)
-		return NULL;
+		return true;
 	cairo_format_t fmt = cairo_image_surface_get_format(t);
 	int w = cairo_image_surface_get_width(t), h = cairo_image_surface_get_height(t);
 	double dx, dy;
@@ -195,17 +189,26 @@ static struct ly_cov *cov_for(const struct ly_map *m, cairo_t *cr, bool dashed)
 	cairo_get_matrix(cr, &mt);
 	if ((fmt != CAIRO_FORMAT_ARGB32 && fmt != CAIRO_FORMAT_RGB24) || dx != 0 || dy != 0 || mt.xx != 1 ||
 	    mt.yx != 0 || mt.xy != 0 || mt.yy != 1 || mt.x0 != 0 || mt.y0 != 0)
-		return NULL;
+		return true;
 	cairo_rectangle_list_t *clip = cairo_copy_clip_rectangle_list(cr);
-	struct ly_cov *c = NULL;
+	bool ok = true;
 	if (clip->status == CAIRO_STATUS_SUCCESS && clip->num_rectangles == 1) {
 		const cairo_rectangle_t *r = &clip->rectangles[0];
 		int y0 = (int)fmax(r->y, 0), y1 = (int)fmin(r->y + r->height, h);
-		if (r->x <= 0 && r->x + r->width >= w && r->y == floor(r->y) && r->height == floor(r->height))
-			c = ly_cov_new(w, y0, y1);
+		if (r->x <= 0 && r->x + r->width >= w && r->y == floor(r->y) && r->height == floor(r->height) && w >= 1 &&
+		    y1 > y0)
+			ok = (*out = ly_cov_new(w, y0, y1)) != NULL;
 	}
 	cairo_rectangle_list_destroy(clip);
-	return c;
+	return ok;
+}
+
+/* The error of a pass that ran out of memory for a coverage buffer of cr's target. */
+static bool cov_oom(cairo_t *cr, struct rd_err *err, const char *what)
+{
+	cairo_surface_t *t = cairo_get_target(cr);
+	return rd_err_set(err, "%s: out of memory for a %dx%d stroke coverage buffer", what,
+	                  cairo_image_surface_get_width(t), cairo_image_surface_get_height(t));
 }
 
 /* As path_feature, into a coverage buffer: the same vertices and segments. */
@@ -249,8 +252,8 @@ static void set_stroke(cairo_t *cr, const struct ly_style *st, double k)
 	}
 }
 
-static void draw_polygons(const struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
-                          const struct xform *x, struct scratch *s, struct ly_map_stats *stats)
+static bool draw_polygons(const struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
+                          const struct xform *x, struct scratch *s, struct ly_map_stats *stats, struct rd_err *err)
 {
 	const struct ly_style *st = &ml->st;
 	double k = kscale(m);
@@ -278,7 +281,11 @@ static void draw_polygons(const struct ly_map *m, cairo_t *cr, const struct rd_t
 		cairo_new_path(cr);
 		size_t in = stats->vertices_in, drawn = stats->vertices_drawn;
 		set_stroke(cr, st, k);
-		struct ly_cov *cov = cov_for(m, cr, st->dash_count > 0);
+		struct ly_cov *cov;
+		if (!cov_for(m, cr, st->dash_count > 0, &cov)) {
+			cairo_new_path(cr);
+			return cov_oom(cr, err, ml->l->path);
+		}
 		for (int f = 0; f < ml->l->nfeat; f++) {
 			if (!feature_visible(ml, f, x, margin))
 				continue;
@@ -299,10 +306,11 @@ static void draw_polygons(const struct ly_map *m, cairo_t *cr, const struct rd_t
 		}
 	}
 	cairo_new_path(cr);
+	return true;
 }
 
-static void draw_lines(const struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
-                       const struct xform *x, struct scratch *s, struct ly_map_stats *stats)
+static bool draw_lines(const struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
+                       const struct xform *x, struct scratch *s, struct ly_map_stats *stats, struct rd_err *err)
 {
 	const struct ly_style *st = &ml->st;
 	double k = kscale(m);
@@ -321,7 +329,11 @@ static void draw_lines(const struct ly_map *m, cairo_t *cr, const struct rd_them
 		}
 	} else {
 		cairo_new_path(cr);
-		struct ly_cov *cov = cov_for(m, cr, st->dash_count > 0);
+		struct ly_cov *cov;
+		if (!cov_for(m, cr, st->dash_count > 0, &cov)) {
+			cairo_set_dash(cr, NULL, 0, 0);
+			return cov_oom(cr, err, ml->l->path);
+		}
 		for (int f = 0; f < ml->l->nfeat; f++) {
 			if (!feature_visible(ml, f, x, margin))
 				continue;
@@ -340,6 +352,7 @@ static void draw_lines(const struct ly_map *m, cairo_t *cr, const struct rd_them
 		}
 	}
 	cairo_set_dash(cr, NULL, 0, 0);
+	return true;
 }
 
 /* Symbol diameter in pixels of feature f: area-proportional to its value when sized. */
@@ -416,8 +429,8 @@ static void draw_points(const struct ly_map *m, cairo_t *cr, const struct rd_the
 }
 
 /* Kernel density of the points on a grid of 4x4-pixel cells, colored through the ramp. */
-static void draw_heat(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
-                      const struct xform *x)
+static bool draw_heat(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct mlayer *ml,
+                      const struct xform *x, struct rd_err *err)
 {
 	const int cell = 4;
 	int gw = (int)ceil(x->w / cell) + 1, gh = (int)ceil(x->h / cell) + 1;
@@ -426,7 +439,9 @@ static void draw_heat(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, 
 		radius = 1;
 	int rr = (int)ceil(radius * 1.5);
 	double sigma2 = 2 * (radius / 2) * (radius / 2);
-	float *g = ly_xcalloc((size_t)gw * (size_t)gh, sizeof *g);
+	float *g = calloc((size_t)gw * (size_t)gh, sizeof *g);
+	if (!g)
+		return rd_err_set(err, "%s: out of memory for a %dx%d heat grid", ml->l->path, gw, gh);
 	int wf = ly_layer_field_index(ml->l, ml->st.heat_weight_field);
 	for (int f = 0; f < ml->l->nfeat; f++) {
 		double wgt = ml->live_has && ml->live_has[f] ? ml->live_val[f] : wf >= 0 ? attr_num(ml->l, f, wf, 0) : 1;
@@ -484,6 +499,7 @@ static void draw_heat(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, 
 		cairo_surface_destroy(img);
 	}
 	free(g);
+	return true;
 }
 
 /* ---- text ---- */
@@ -680,24 +696,39 @@ static void label_paths_free(struct label_paths *lp)
 	*lp = (struct label_paths){0};
 }
 
+/* Grows *p to hold n elements of size bytes; false (*p as it was) when out of memory. */
+static bool grow(void *p, size_t n, size_t size)
+{
+	void *q = n <= SIZE_MAX / size ? realloc(*(void **)p, n * size) : NULL;
+	if (!q)
+		return false;
+	*(void **)p = q;
+	return true;
+}
+
 /* One collision pass over all layers' label candidates: places them (m->placed) and keeps
- * their outlines in lp. Draws nothing. */
-static void place_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct text *t,
-                         const double *legend_box, bool have_legend, struct label_paths *lp)
+ * their outlines in lp. Draws nothing. False when out of memory (err names the layer). */
+static bool place_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct text *t,
+                         const double *legend_box, bool have_legend, struct label_paths *lp, struct rd_err *err)
 {
 	struct xform x = xform_of(&m->view);
 	size_t nc = 0, cap = 0;
 	struct cand *c = NULL;
-	for (int i = 0; i < m->n; i++) {
+	bool ok = true;
+	for (int i = 0; ok && i < m->n; i++) {
 		struct mlayer *ml = &m->ml[i];
 		if (!ml->st.visible || (ml->l->geom == LY_GEOM_POINT && (ml->st.heat || ml->st.symbol == LY_SYMBOL_PULSE)))
 			continue;
 		int lf = ly_layer_field_index(ml->l, ml->st.label_field);
 		if (lf < 0)
 			continue;
-		ly_map_label_points(ml);
+		if (!ly_map_label_points(ml)) {
+			ok = rd_err_set(err, "%s: out of memory placing the labels of %d features", ml->l->path,
+			                ml->l->nfeat);
+			break;
+		}
 		int pf = ly_layer_field_index(ml->l, ml->st.priority_field);
-		for (int f = 0; f < ml->l->nfeat; f++) {
+		for (int f = 0; ok && f < ml->l->nfeat; f++) {
 			const char *s = ly_layer_attr(ml->l, f, lf);
 			if (!*s)
 				continue;
@@ -705,8 +736,12 @@ static void place_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *t
 			if (sx < 0 || sy < 0 || sx > x.w || sy > x.h)
 				continue;
 			if (nc == cap) {
+				if (!grow(&c, cap ? cap * 2 : 128, sizeof *c)) {
+					ok = rd_err_set(err, "%s: out of memory for %zu label candidates", ml->l->path,
+					                cap ? cap * 2 : 128);
+					break;
+				}
 				cap = cap ? cap * 2 : 128;
-				c = ly_xrealloc(c, cap, sizeof *c);
 			}
 			double area = ml->area[f] * x.a * x.a;
 			/* a polygon's label needs room: skip features far smaller than their text */
@@ -721,7 +756,7 @@ static void place_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *t
 		qsort(c, nc, sizeof *c, cmp_cand);
 	double halo = 2 * kscale(m);
 	double base_px = rd_theme_px(th, RD_SIZE_MAP_LABEL, m->canvas_h > 0 ? m->canvas_h : m->view.h);
-	for (size_t i = 0; i < nc; i++) {
+	for (size_t i = 0; ok && i < nc; i++) {
 		const struct mlayer *ml = &m->ml[c[i].layer];
 		double px = ml->st.label_size > 0 ? ml->st.label_size * kscale(m) : base_px;
 		text_size(t, px);
@@ -729,27 +764,32 @@ static void place_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *t
 		text_measure(t, c[i].text, &w, &h);
 		double tx = c[i].dx > 0 ? c[i].x + c[i].dx : c[i].x - w / 2, ty = c[i].y - h / 2;
 		double box[4] = {tx - halo, ty - halo, tx + w + halo, ty + h + halo};
-		bool ok = box[0] >= 0 && box[1] >= 0 && box[2] <= x.w && box[3] <= x.h;
-		if (ok && have_legend && overlaps(box, legend_box))
-			ok = false;
-		for (int k = 0; ok && k < m->nplaced; k++)
+		bool fits = box[0] >= 0 && box[1] >= 0 && box[2] <= x.w && box[3] <= x.h;
+		if (fits && have_legend && overlaps(box, legend_box))
+			fits = false;
+		for (int k = 0; fits && k < m->nplaced; k++)
 			if (overlaps(box, m->placed[k].box))
-				ok = false;
-		if (!ok) {
+				fits = false;
+		if (!fits) {
 			m->stats.labels_dropped++;
 			continue;
 		}
-		m->placed = ly_xrealloc(m->placed, (size_t)m->nplaced + 1, sizeof *m->placed);
+		char *text = strdup(c[i].text);
+		if (!text || !grow(&m->placed, (size_t)m->nplaced + 1, sizeof *m->placed) ||
+		    !grow(&lp->path, (size_t)lp->n + 1, sizeof *lp->path) ||
+		    !grow(&lp->rows, (size_t)lp->n + 1, sizeof *lp->rows)) {
+			free(text);
+			ok = rd_err_set(err, "%s: out of memory for label %d", ml->l->path, m->nplaced + 1);
+			break;
+		}
 		struct placed *p = &m->placed[m->nplaced++];
-		p->text = ly_xstrdup(c[i].text);
+		p->text = text;
 		p->layer = c[i].layer;
 		p->feature = c[i].feature;
 		p->x = c[i].x;
 		p->y = c[i].y;
 		memcpy(p->box, box, sizeof box);
 		/* the layout holds the text just measured */
-		lp->path = ly_xrealloc(lp->path, (size_t)lp->n + 1, sizeof *lp->path);
-		lp->rows = ly_xrealloc(lp->rows, (size_t)lp->n + 1, sizeof *lp->rows);
 		cairo_new_path(cr);
 		cairo_move_to(cr, tx, ty);
 		pango_cairo_layout_path(cr, t->layout);
@@ -763,11 +803,12 @@ static void place_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *t
 	}
 	(void)th;
 	free(c);
+	return ok;
 }
 
 /* The placed labels reaching rows y0..y1: halo stroked under the fill, as text_draw. */
-static void draw_label_paths(const struct ly_map *m, cairo_t *cr, const struct rd_theme *th,
-                             const struct label_paths *lp, double y0, double y1)
+static bool draw_label_paths(const struct ly_map *m, cairo_t *cr, const struct rd_theme *th,
+                             const struct label_paths *lp, double y0, double y1, struct rd_err *err)
 {
 	double halo = 2 * kscale(m);
 	struct rd_color fg = th->colors[RD_MAP_LABEL], hc = th->colors[RD_MAP_HALO];
@@ -775,7 +816,9 @@ static void draw_label_paths(const struct ly_map *m, cairo_t *cr, const struct r
 	cairo_set_line_width(cr, halo * 2);
 	cairo_set_dash(cr, NULL, 0, 0);
 	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-	struct ly_cov *cov = halo > 0 && hc.a > 0 ? cov_for(m, cr, false) : NULL;
+	struct ly_cov *cov = NULL;
+	if (halo > 0 && hc.a > 0 && lp->n && !cov_for(m, cr, false, &cov))
+		return cov_oom(cr, err, m->ml[m->placed[0].layer].l->path); /* the first label's layer */
 	if (cov) {
 		/* all halos by coverage, then all fills: labels do not overlap (halo included) */
 		for (int i = 0; i < lp->n; i++) {
@@ -816,6 +859,7 @@ static void draw_label_paths(const struct ly_map *m, cairo_t *cr, const struct r
 		set_color(cr, fg, 1);
 		cairo_fill(cr);
 	}
+	return true;
 }
 
 void ly_map_draw_labels(struct ly_map *m, cairo_t *cr, const struct rd_theme *th)
@@ -857,25 +901,44 @@ static bool needs_text(const struct ly_map *m)
 	return false;
 }
 
-/* The layers, bottom to top, within the rows x->y0..y1. */
-static void draw_layers(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct xform *x,
-                        struct ly_map_stats *stats)
+/* The layers, bottom to top, within the rows x->y0..y1. False when out of memory (err names
+ * the layer). */
+static bool draw_layers(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, const struct xform *x,
+                        struct ly_map_stats *stats, struct rd_err *err)
 {
-	struct scratch s = {0};
+	/* the scratch for the largest part of the visible polygon and line layers */
+	const struct mlayer *largest = NULL;
 	for (int i = 0; i < m->n; i++) {
+		const struct mlayer *ml = &m->ml[i];
+		if (ml->st.visible && ml->l->geom != LY_GEOM_POINT && (!largest || ml->max_part > largest->max_part))
+			largest = ml;
+	}
+	struct scratch s = {0};
+	if (largest) {
+		size_t n = largest->max_part ? largest->max_part : 1;
+		s.x = malloc(n * sizeof *s.x);
+		s.y = malloc(n * sizeof *s.y);
+		if (!s.x || !s.y) {
+			free(s.x);
+			free(s.y);
+			return rd_err_set(err, "%s: out of memory drawing a part of %zu vertices", largest->l->path, n);
+		}
+	}
+	bool ok = true;
+	for (int i = 0; ok && i < m->n; i++) {
 		const struct mlayer *ml = &m->ml[i];
 		if (!ml->st.visible)
 			continue;
 		switch (ml->l->geom) {
 		case LY_GEOM_POLYGON:
-			draw_polygons(m, cr, th, ml, x, &s, stats);
+			ok = draw_polygons(m, cr, th, ml, x, &s, stats, err);
 			break;
 		case LY_GEOM_LINE:
-			draw_lines(m, cr, th, ml, x, &s, stats);
+			ok = draw_lines(m, cr, th, ml, x, &s, stats, err);
 			break;
 		case LY_GEOM_POINT:
 			if (ml->st.heat)
-				draw_heat(m, cr, th, ml, x);
+				ok = draw_heat(m, cr, th, ml, x, err);
 			else if (ml->st.symbol != LY_SYMBOL_PULSE)
 				draw_points(m, cr, th, ml, x, stats);
 			break;
@@ -883,6 +946,7 @@ static void draw_layers(struct ly_map *m, cairo_t *cr, const struct rd_theme *th
 	}
 	free(s.x);
 	free(s.y);
+	return ok;
 }
 
 /* ---- the static pass in bands on several threads (ly_map_set_threads) ----
@@ -914,6 +978,8 @@ struct bands {
 	struct band_out {
 		struct ly_map_stats stats;
 		cairo_status_t status;
+		bool oom;          /* out of memory: err says for what */
+		struct rd_err err;
 	} *out;
 };
 
@@ -937,9 +1003,10 @@ static void draw_band(struct bands *j, int b)
 			set_color(cr, j->th->colors[RD_BG], 1);
 			cairo_paint(cr);
 		}
-		draw_layers(j->m, cr, j->th, &xb, &o->stats);
-	} else {
-		draw_label_paths(j->m, cr, j->th, j->labels, y0, y1);
+		if (!o->oom)
+			o->oom = !draw_layers(j->m, cr, j->th, &xb, &o->stats, &o->err);
+	} else if (!o->oom) {
+		o->oom = !draw_label_paths(j->m, cr, j->th, j->labels, y0, y1, &o->err);
 	}
 	if (o->status == CAIRO_STATUS_SUCCESS)
 		o->status = cairo_status(cr);
@@ -1013,8 +1080,10 @@ static struct bands *bands_start(struct ly_map *m, cairo_t *cr, const struct rd_
 }
 
 /* Finishes the first round, draws the labels in a second, frees j; returns the first Cairo
- * error of a band (CAIRO_STATUS_SUCCESS if none). */
-static cairo_status_t bands_finish(struct bands *j, const struct label_paths *labels)
+ * error of a band (CAIRO_STATUS_SUCCESS if none). False when a band ran out of memory (err
+ * says for what). */
+static bool bands_finish(struct bands *j, const struct label_paths *labels, cairo_status_t *status,
+                         struct rd_err *err)
 {
 	bands_join(j);
 	if (labels->n) {
@@ -1024,15 +1093,19 @@ static cairo_status_t bands_finish(struct bands *j, const struct label_paths *la
 	}
 	cairo_surface_mark_dirty(j->target);
 	cairo_status_t st = CAIRO_STATUS_SUCCESS;
+	bool ok = true;
 	for (int b = 0; b < j->nbands; b++) {
 		j->m->stats.vertices_in += j->out[b].stats.vertices_in;
 		j->m->stats.vertices_drawn += j->out[b].stats.vertices_drawn;
 		if (st == CAIRO_STATUS_SUCCESS)
 			st = j->out[b].status;
+		if (ok && j->out[b].oom)
+			ok = rd_err_set(err, "%s", j->out[b].err.msg);
 	}
 	free(j->out);
 	free(j);
-	return st;
+	*status = st;
+	return ok;
 }
 
 bool ly_draw_static(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, struct rd_err *err)
@@ -1040,11 +1113,7 @@ bool ly_draw_static(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, st
 	int renders = m->stats.static_renders;
 	memset(&m->stats, 0, sizeof m->stats);
 	m->stats.static_renders = renders;
-	for (int i = 0; i < m->nplaced; i++)
-		free(m->placed[i].text);
-	free(m->placed);
-	m->placed = NULL;
-	m->nplaced = 0;
+	ly_map_free_labels(m);
 	if (!m->have_view)
 		ly_map_fit(m, 1920, 1080, 20);
 	struct xform x = xform_of(&m->view);
@@ -1054,32 +1123,42 @@ bool ly_draw_static(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, st
 	bool have_legend = false, text = needs_text(m);
 	struct text t;
 	struct label_paths lp = {0};
+	/* out of memory: the first error is kept (a band's or the labels'), the pass finishes
+	 * its started work and reports it */
+	struct rd_err oom_err;
+	bool ok = true;
 	if (text) {
 		/* Pango (and fontconfig behind it, tens of milliseconds cold) only when there is text */
 		text_init(&t, cr, th, rd_theme_px(th, RD_SIZE_MAP_LABEL, m->canvas_h > 0 ? m->canvas_h : m->view.h));
 		have_legend = legends(m, cr, th, &t, false, lbox);
-		place_labels(m, cr, th, &t, lbox, have_legend, &lp);
+		ok = place_labels(m, cr, th, &t, lbox, have_legend, &lp, &oom_err);
 	}
 	cairo_status_t band_status = CAIRO_STATUS_SUCCESS;
 	if (bands) {
-		band_status = bands_finish(bands, &lp);
-	} else {
+		struct rd_err band_err;
+		struct label_paths none = {0};
+		if (!bands_finish(bands, ok ? &lp : &none, &band_status, &band_err) && ok)
+			ok = rd_err_set(&oom_err, "%s", band_err.msg);
+	} else if (ok) {
 		if (m->opaque) {
 			set_color(cr, th->colors[RD_BG], 1);
 			cairo_paint(cr);
 		}
-		draw_layers(m, cr, th, &x, &m->stats);
-		draw_label_paths(m, cr, th, &lp, 0, x.h);
+		ok = draw_layers(m, cr, th, &x, &m->stats, &oom_err) && draw_label_paths(m, cr, th, &lp, 0, x.h, &oom_err);
 	}
 	label_paths_free(&lp);
-	if (have_legend)
+	if (have_legend && ok)
 		legends(m, cr, th, &t, true, lbox);
 	if (text)
 		text_finish(&t);
-	m->have_legend = have_legend;
+	m->have_legend = have_legend && ok;
 	if (have_legend)
 		memcpy(m->legend_box, lbox, sizeof lbox);
 	cairo_restore(cr);
+	if (!ok) {
+		ly_map_free_labels(m); /* none from a pass that did not finish */
+		return rd_err_set(err, "%s", oom_err.msg);
+	}
 	cairo_status_t st = cairo_status(cr);
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = band_status;

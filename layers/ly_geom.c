@@ -1,6 +1,7 @@
 /* Geometry algorithms: Douglas–Peucker importance and the pole of inaccessibility. */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "ly_mapint.h"
@@ -26,22 +27,44 @@ struct span {
 	float limit;
 };
 
+void ly_dp_work_free(struct ly_dp_work *w)
+{
+	free(w->spans);
+	*w = (struct ly_dp_work){0};
+}
+
+/* Room for n spans in w; false (w as it was) when out of memory. */
+static bool spans_need(struct ly_dp_work *w, size_t n)
+{
+	if (n <= w->cap)
+		return true;
+	size_t cap = w->cap ? w->cap : 64;
+	while (cap < n)
+		cap *= 2;
+	void *p = cap <= SIZE_MAX / sizeof(struct span) ? realloc(w->spans, cap * sizeof(struct span)) : NULL;
+	if (!p)
+		return false;
+	w->spans = p;
+	w->cap = cap;
+	return true;
+}
+
 /* imp[i] = the largest Douglas–Peucker tolerance at which vertex i is still kept; endpoints
  * (and for rings the vertex farthest from the start and one more) are never dropped. The
  * values are capped by the parent split's so that keeping a vertex keeps its ancestors. */
-void ly_dp_importance(const double *x, const double *y, size_t n, bool closed, float *imp)
+bool ly_dp_importance(const double *x, const double *y, size_t n, bool closed, float *imp, struct ly_dp_work *w)
 {
 	if (n == 0)
-		return;
+		return true;
 	for (size_t i = 0; i < n; i++)
 		imp[i] = 0;
 	imp[0] = imp[n - 1] = FLT_MAX;
 	if (n < 3)
-		return;
-	size_t cap = 64, top = 0;
-	struct span *st = malloc(cap * sizeof *st);
-	if (!st)
-		abort();
+		return true;
+	size_t top = 0;
+	if (!spans_need(w, 2))
+		return false;
+	struct span *st = w->spans;
 	if (closed) {
 		size_t k = 0;
 		double best = -1;
@@ -71,16 +94,12 @@ void ly_dp_importance(const double *x, const double *y, size_t n, bool closed, f
 		if (d > s.limit)
 			d = s.limit;
 		imp[k] = d;
-		if (top + 2 > cap) {
-			cap *= 2;
-			st = realloc(st, cap * sizeof *st);
-			if (!st)
-				abort();
-		}
+		if (!spans_need(w, top + 2))
+			return false;
+		st = w->spans;
 		st[top++] = (struct span){s.a, k, d};
 		st[top++] = (struct span){k, s.b, d};
 	}
-	free(st);
 	if (closed) {
 		/* keep a triangle: the most important remaining vertex never drops either */
 		size_t k = 0;
@@ -91,6 +110,7 @@ void ly_dp_importance(const double *x, const double *y, size_t n, bool closed, f
 		if (k)
 			imp[k] = FLT_MAX;
 	}
+	return true;
 }
 
 /* ---- pole of inaccessibility (after Mapbox's polylabel) ---- */
@@ -142,11 +162,16 @@ struct heap {
 	size_t n, cap;
 };
 
-static void hpush(struct heap *hp, struct cell c)
+/* false (the heap as it was) when out of memory */
+static bool hpush(struct heap *hp, struct cell c)
 {
 	if (hp->n == hp->cap) {
-		hp->cap = hp->cap ? hp->cap * 2 : 256;
-		hp->a = ly_xrealloc(hp->a, hp->cap, sizeof *hp->a);
+		size_t cap = hp->cap ? hp->cap * 2 : 256;
+		struct cell *a = realloc(hp->a, cap * sizeof *hp->a);
+		if (!a)
+			return false;
+		hp->a = a;
+		hp->cap = cap;
 	}
 	size_t i = hp->n++;
 	hp->a[i] = c;
@@ -156,6 +181,7 @@ static void hpush(struct heap *hp, struct cell c)
 		hp->a[(i - 1) / 2] = t;
 		i = (i - 1) / 2;
 	}
+	return true;
 }
 
 static struct cell hpop(struct heap *hp)
@@ -179,19 +205,28 @@ static struct cell hpop(struct heap *hp)
 	return top;
 }
 
-void ly_polylabel(const double *x, const double *y, const struct ly_part *parts, uint32_t nparts,
+bool ly_polylabel(const double *x, const double *y, const struct ly_part *parts, uint32_t nparts,
                   const float *imp, float min_imp, double precision, double *ox, double *oy)
 {
 	/* Work on the rings simplified to min_imp: the label point needs no more detail. */
-	struct ring *r = ly_xcalloc(nparts, sizeof *r);
+	struct ring *r = calloc(nparts ? nparts : 1, sizeof *r);
+	if (!r)
+		return false;
 	int nr = 0;
+	bool ok = true;
 	double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
 	for (uint32_t p = 0; p < nparts; p++) {
 		const struct ly_part *pt = &parts[p];
 		struct ring *rg = &r[nr];
-		rg->x = ly_xmalloc(pt->count * sizeof *rg->x);
-		rg->y = ly_xmalloc(pt->count * sizeof *rg->y);
+		rg->x = malloc((pt->count ? pt->count : 1) * sizeof *rg->x);
+		rg->y = malloc((pt->count ? pt->count : 1) * sizeof *rg->y);
 		rg->n = 0;
+		if (!rg->x || !rg->y) {
+			free(rg->x);
+			free(rg->y);
+			ok = false;
+			goto done;
+		}
 		for (uint32_t i = 0; i < pt->count; i++) {
 			size_t v = pt->start + i;
 			if (imp && imp[v] < min_imp)
@@ -210,8 +245,7 @@ void ly_polylabel(const double *x, const double *y, const struct ly_part *parts,
 	if (!nr) {
 		*ox = (x0 + x1) / 2;
 		*oy = (y0 + y1) / 2;
-		free(r);
-		return;
+		goto done;
 	}
 	double w = x1 - x0, h = y1 - y0, size = fmin(w, h);
 	if (size <= 0) {
@@ -220,9 +254,9 @@ void ly_polylabel(const double *x, const double *y, const struct ly_part *parts,
 	}
 	struct heap hp = {0};
 	double half = size / 2;
-	for (double cx = x0; cx < x1; cx += size)
-		for (double cy = y0; cy < y1; cy += size)
-			hpush(&hp, mkcell(r, nr, cx + half, cy + half, half));
+	for (double cx = x0; ok && cx < x1; cx += size)
+		for (double cy = y0; ok && cy < y1; cy += size)
+			ok = hpush(&hp, mkcell(r, nr, cx + half, cy + half, half));
 	/* first guess: the bbox centre, then the area centroid of the first ring */
 	struct cell best = mkcell(r, nr, x0 + w / 2, y0 + h / 2, 0);
 	{
@@ -241,25 +275,26 @@ void ly_polylabel(const double *x, const double *y, const struct ly_part *parts,
 		}
 	}
 	int guard = 0;
-	while (hp.n && guard++ < 20000) {
+	while (ok && hp.n && guard++ < 20000) {
 		struct cell c = hpop(&hp);
 		if (c.d > best.d)
 			best = c;
 		if (c.max - best.d <= precision)
 			continue;
 		double hh = c.h / 2;
-		hpush(&hp, mkcell(r, nr, c.x - hh, c.y - hh, hh));
-		hpush(&hp, mkcell(r, nr, c.x + hh, c.y - hh, hh));
-		hpush(&hp, mkcell(r, nr, c.x - hh, c.y + hh, hh));
-		hpush(&hp, mkcell(r, nr, c.x + hh, c.y + hh, hh));
+		ok = hpush(&hp, mkcell(r, nr, c.x - hh, c.y - hh, hh)) && hpush(&hp, mkcell(r, nr, c.x + hh, c.y - hh, hh)) &&
+		     hpush(&hp, mkcell(r, nr, c.x - hh, c.y + hh, hh)) && hpush(&hp, mkcell(r, nr, c.x + hh, c.y + hh, hh));
 	}
 	free(hp.a);
-	*ox = best.x;
-	*oy = best.y;
+	if (ok) {
+		*ox = best.x;
+		*oy = best.y;
+	}
 done:
 	for (int k = 0; k < nr; k++) {
 		free(r[k].x);
 		free(r[k].y);
 	}
 	free(r);
+	return ok;
 }

@@ -33,12 +33,10 @@ struct ly_layer {
 	char **msg;
 };
 
-/* Growable arrays (abort on out-of-memory, like foot's xmalloc). Not for the loader: sizes
- * there come from the file, and ly_load.c checks every allocation instead (ly_layer.h). */
-void *ly_xmalloc(size_t n);
+/* Abort on out-of-memory, like foot's xmalloc: only for small fixed-size allocations (the
+ * map handle, the band jobs of a threaded draw). Sizes that come from the data, in the loader
+ * (ly_layer.h) and the map (ly_map.h), are checked instead and fail with an error. */
 void *ly_xcalloc(size_t n, size_t size);
-void *ly_xrealloc(void *p, size_t n, size_t size); /* n * size checked for overflow */
-char *ly_xstrdup(const char *s);
 
 /* Web Mercator (EPSG:3857) metres from lon/lat degrees and back; latitude clamped to ±85.0511. */
 void ly_merc_fwd(double lon, double lat, double *x, double *y);

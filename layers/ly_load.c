@@ -18,36 +18,12 @@
 
 /* ---- small helpers ---------------------------------------------------------------- */
 
-void *ly_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
 void *ly_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
 		abort();
 	return p;
-}
-
-void *ly_xrealloc(void *p, size_t n, size_t size)
-{
-	if (size && n > SIZE_MAX / size)
-		abort();
-	p = realloc(p, n && size ? n * size : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-char *ly_xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(ly_xmalloc(n), s, n);
 }
 
 void ly_load_opts_default(struct ly_load_opts *opts)
@@ -1151,7 +1127,13 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 	}
 
 	shapelib_msg[0] = 0;
+	errno = 0;
 	L.shp = SHPOpenLL(shp_path, "rb", &hooks);
+	if (!L.shp && errno == ENOMEM && !failed(&L)) {
+		/* its record index (Shapelib checks the count against the file first) */
+		nomem(&L, "the .shx record index");
+		goto out;
+	}
 	if (!L.shp || failed(&L)) {
 		rd_err_set(err, "%s: %s", shp_path, shapelib_msg[0] ? shapelib_msg : "Shapelib cannot open it");
 		goto out;
@@ -1284,7 +1266,15 @@ struct ly_layer *ly_layer_load_hooks(const char *path, const SAHooks *io_hooks, 
 		SHPObject *o = NULL;
 		if (!why) {
 			shapelib_msg[0] = 0;
+			errno = 0;
 			o = SHPReadObject(L.shp, i);
+			/* Shapelib checks the counts of the record against its size before it allocates,
+			 * so a failed allocation there is out of memory, not a broken record (its message
+			 * says "Probably broken SHP file" either way) */
+			if (!o && errno == ENOMEM && !failed(&L)) {
+				nomem(&L, "record %d (%u bytes)", i, L.shp->panRecSize[i]);
+				goto out;
+			}
 			if (!o)
 				why = shapelib_msg[0] ? shapelib_msg : "unreadable";
 		}

@@ -2,6 +2,7 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static void free_index(struct ly_map *m)
 	m->index_ok = false;
 }
 
-static void free_placed(struct ly_map *m)
+void ly_map_free_labels(struct ly_map *m)
 {
 	for (int i = 0; i < m->nplaced; i++)
 		free(m->placed[i].text);
@@ -44,6 +45,7 @@ static void free_mlayer(struct mlayer *ml)
 	free(ml->area);
 	free(ml->lab_x);
 	free(ml->lab_y);
+	free(ml->sorted);
 	free(ml->live_has);
 	free(ml->live_val);
 	free(ml->cls);
@@ -58,7 +60,7 @@ void ly_map_free(struct ly_map *m)
 		free_mlayer(&m->ml[i]);
 	free(m->ml);
 	free_index(m);
-	free_placed(m);
+	ly_map_free_labels(m);
 	if (m->cache)
 		cairo_surface_destroy(m->cache);
 	free(m);
@@ -123,7 +125,7 @@ static void classify(struct mlayer *ml)
 	}
 	if (s->classify == LY_CLASSIFY_NONE || !(ml->vmax >= ml->vmin))
 		return;
-	double *sorted = ly_xmalloc((size_t)n * sizeof *sorted);
+	double *sorted = ml->sorted;
 	int m = 0;
 	for (int i = 0; i < n; i++)
 		if (!isnan(ml->val[i]))
@@ -136,7 +138,6 @@ static void classify(struct mlayer *ml)
 		else
 			b[c] = ml->vmin + (ml->vmax - ml->vmin) * c / k;
 	}
-	free(sorted);
 	/* drop repeated breaks (many equal values) */
 	int nb = 1;
 	for (int c = 1; c <= k; c++)
@@ -166,37 +167,61 @@ struct project_job {
 	enum ly_proj proj;
 	struct mlayer *ml;
 	uint32_t p0, p1;
+	bool oom; /* the tolerances' work stack could not grow */
 };
 
 static void *project_parts(void *arg)
 {
-	const struct project_job *j = arg;
+	struct project_job *j = arg;
 	struct mlayer *ml = j->ml;
 	const struct ly_layer *l = ml->l;
-	for (uint32_t p = j->p0; p < j->p1; p++) {
+	struct ly_dp_work work = {0};
+	for (uint32_t p = j->p0; p < j->p1 && !j->oom; p++) {
 		const struct ly_part *pt = &l->part[p];
 		for (size_t i = pt->start; i < (size_t)pt->start + pt->count; i++)
 			ly_project(j->proj, l->x[i], l->y[i], &ml->wx[i], &ml->wy[i]);
 		if (l->geom != LY_GEOM_POINT)
-			ly_dp_importance(ml->wx + pt->start, ml->wy + pt->start, pt->count, l->geom == LY_GEOM_POLYGON,
-			                 ml->imp + pt->start);
+			j->oom = !ly_dp_importance(ml->wx + pt->start, ml->wy + pt->start, pt->count,
+			                           l->geom == LY_GEOM_POLYGON, ml->imp + pt->start, &work);
 		else if (pt->count)
 			ml->imp[pt->start] = FLT_MAX;
 	}
+	ly_dp_work_free(&work);
 	return NULL;
 }
 
-static void project_layer(struct ly_map *m, struct mlayer *ml)
+/* n elements of size bytes, or NULL; n = 0 allocates one (NULL means out of memory). */
+static void *alloc_n(size_t n, size_t size, bool zero)
+{
+	n = n ? n : 1;
+	if (n > SIZE_MAX / size)
+		return NULL;
+	return zero ? calloc(n, size) : malloc(n * size);
+}
+
+/* Projects ml's layer and computes what drawing and hit-testing need. False when out of
+ * memory: what was allocated stays in ml for free_mlayer. */
+static bool project_layer(struct ly_map *m, struct mlayer *ml)
 {
 	const struct ly_layer *l = ml->l;
-	size_t npt = l->npt;
-	ml->wx = ly_xmalloc(npt * sizeof *ml->wx);
-	ml->wy = ly_xmalloc(npt * sizeof *ml->wy);
-	ml->imp = ly_xmalloc(npt * sizeof *ml->imp);
+	size_t npt = l->npt, nf = (size_t)l->nfeat;
+	ml->wx = alloc_n(npt, sizeof *ml->wx, false);
+	ml->wy = alloc_n(npt, sizeof *ml->wy, false);
+	ml->imp = alloc_n(npt, sizeof *ml->imp, false);
+	ml->fbox = alloc_n(nf, sizeof *ml->fbox, false);
+	ml->area = alloc_n(nf, sizeof *ml->area, true);
+	ml->lab_x = alloc_n(nf, sizeof *ml->lab_x, false);
+	ml->lab_y = alloc_n(nf, sizeof *ml->lab_y, false);
+	ml->cls = alloc_n(nf, sizeof *ml->cls, false);
+	ml->val = alloc_n(nf, sizeof *ml->val, false);
+	ml->sorted = alloc_n(nf, sizeof *ml->sorted, false);
+	if (!ml->wx || !ml->wy || !ml->imp || !ml->fbox || !ml->area || !ml->lab_x || !ml->lab_y || !ml->cls ||
+	    !ml->val || !ml->sorted)
+		return false;
 	/* The parts in two halves of about as many vertices, the second on a helper thread when
 	 * the map may use threads (ly_map_set_threads): the tolerances are most of adding a
 	 * large layer. Each part's result is the same whichever thread computes it. */
-	struct project_job jobs[2] = {{m->proj, ml, 0, l->npart}, {m->proj, ml, l->npart, l->npart}};
+	struct project_job jobs[2] = {{m->proj, ml, 0, l->npart, false}, {m->proj, ml, l->npart, l->npart, false}};
 	pthread_t helper;
 	bool threaded = false;
 	if (m->threads > 1 && npt >= 50000) {
@@ -211,13 +236,11 @@ static void project_layer(struct ly_map *m, struct mlayer *ml)
 		pthread_join(helper, NULL);
 	else
 		project_parts(&jobs[1]);
-	size_t nf = (size_t)l->nfeat;
-	ml->fbox = ly_xmalloc(nf * sizeof *ml->fbox);
-	ml->area = ly_xcalloc(nf, sizeof *ml->area);
-	ml->lab_x = ly_xmalloc(nf * sizeof *ml->lab_x);
-	ml->lab_y = ly_xmalloc(nf * sizeof *ml->lab_y);
-	ml->cls = ly_xmalloc(nf * sizeof *ml->cls);
-	ml->val = ly_xmalloc(nf * sizeof *ml->val);
+	if (jobs[0].oom || jobs[1].oom)
+		return false;
+	ml->max_part = 0;
+	for (uint32_t p = 0; p < l->npart; p++)
+		ml->max_part = l->part[p].count > ml->max_part ? l->part[p].count : ml->max_part;
 	ml->wbox[0] = ml->wbox[1] = INFINITY;
 	ml->wbox[2] = ml->wbox[3] = -INFINITY;
 	for (size_t f = 0; f < nf; f++) {
@@ -263,12 +286,13 @@ static void project_layer(struct ly_map *m, struct mlayer *ml)
 		}
 	}
 	ml->labels_ok = l->geom != LY_GEOM_POLYGON;
+	return true;
 }
 
-void ly_map_label_points(struct mlayer *ml)
+bool ly_map_label_points(struct mlayer *ml)
 {
 	if (ml->labels_ok)
-		return;
+		return true;
 	const struct ly_layer *l = ml->l;
 	for (int f = 0; f < l->nfeat; f++) {
 		const struct ly_feat *ft = &l->feat[f];
@@ -276,10 +300,12 @@ void ly_map_label_points(struct mlayer *ml)
 		double size = fmax(b[2] - b[0], b[3] - b[1]);
 		/* a vertex tolerance of 1/500 of the feature and 1/400 precision: exact at any screen size
 		 * where the label fits */
-		ly_polylabel(ml->wx, ml->wy, l->part + ft->part0, ft->nparts, ml->imp, (float)(size / 500), size / 400,
-		             &ml->lab_x[f], &ml->lab_y[f]);
+		if (!ly_polylabel(ml->wx, ml->wy, l->part + ft->part0, ft->nparts, ml->imp, (float)(size / 500),
+		                  size / 400, &ml->lab_x[f], &ml->lab_y[f]))
+			return false;
 	}
 	ml->labels_ok = true;
+	return true;
 }
 
 
@@ -293,8 +319,15 @@ int ly_map_add_layer(struct ly_map *m, struct ly_layer *layer, const struct ly_s
 		return -1;
 	}
 	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 8;
-		m->ml = ly_xrealloc(m->ml, (size_t)m->cap, sizeof *m->ml);
+		int cap = m->cap ? m->cap * 2 : 8;
+		struct mlayer *ml = realloc(m->ml, (size_t)cap * sizeof *m->ml);
+		if (!ml) {
+			rd_err_set(err, "%s: out of memory for a map layer", layer->path);
+			ly_layer_free(layer);
+			return -1;
+		}
+		m->ml = ml;
+		m->cap = cap;
 	}
 	struct mlayer *ml = &m->ml[m->n];
 	memset(ml, 0, sizeof *ml);
@@ -303,7 +336,11 @@ int ly_map_add_layer(struct ly_map *m, struct ly_layer *layer, const struct ly_s
 		ml->st = *style;
 	else
 		ly_style_default(&ml->st);
-	project_layer(m, ml);
+	if (!project_layer(m, ml)) {
+		rd_err_set(err, "%s: out of memory for %zu vertices of %d features", layer->path, layer->npt, layer->nfeat);
+		free_mlayer(ml); /* the layer too: the map took it */
+		return -1;
+	}
 	classify(ml);
 	m->n++;
 	free_index(m);
@@ -351,8 +388,15 @@ bool ly_map_set_values(struct ly_map *m, int i, const char *const *keys, const d
 	if (kf < 0)
 		return rd_err_set(err, "%s: join field \"%s\" not in the layer", l->path, ml->st.join_field);
 	if (!ml->live_has) {
-		ml->live_has = ly_xcalloc((size_t)l->nfeat, sizeof *ml->live_has);
-		ml->live_val = ly_xcalloc((size_t)l->nfeat, sizeof *ml->live_val);
+		bool *has = alloc_n((size_t)l->nfeat, sizeof *has, true);
+		double *val = alloc_n((size_t)l->nfeat, sizeof *val, true);
+		if (!has || !val) {
+			free(has);
+			free(val);
+			return rd_err_set(err, "%s: out of memory for the live values of %d features", l->path, l->nfeat);
+		}
+		ml->live_has = has;
+		ml->live_val = val;
 	}
 	memset(ml->live_has, 0, (size_t)l->nfeat * sizeof *ml->live_has);
 	for (int k = 0; k < n; k++) {
@@ -454,14 +498,16 @@ bool ly_map_label_point(struct ly_map *m, int layer, int f, double *lon, double 
 {
 	if (layer < 0 || layer >= m->n || m->ml[layer].l->geom != LY_GEOM_POLYGON || f < 0 || f >= m->ml[layer].l->nfeat)
 		return false;
-	ly_map_label_points(&m->ml[layer]);
+	if (!ly_map_label_points(&m->ml[layer]))
+		return false;
 	ly_unproject(m->proj, m->ml[layer].lab_x[f], m->ml[layer].lab_y[f], lon, lat);
 	return true;
 }
 
 /* ---- hit index: a uniform grid of feature bboxes in world units ---- */
 
-static void build_index(struct ly_map *m)
+/* False (no index) when out of memory. */
+static bool build_index(struct ly_map *m)
 {
 	free_index(m);
 	double *g = m->gbox;
@@ -483,7 +529,9 @@ static void build_index(struct ly_map *m)
 	if (!(ch > 0))
 		ch = 1;
 	size_t ncell = (size_t)m->gw * (size_t)m->gh;
-	int *count = ly_xcalloc(ncell + 1, sizeof *count);
+	int *count = calloc(ncell + 1, sizeof *count);
+	if (!count)
+		return false;
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < m->n; i++) {
 			for (int f = 0; f < m->ml[i].l->nfeat; f++) {
@@ -505,16 +553,24 @@ static void build_index(struct ly_map *m)
 			}
 		}
 		if (pass == 0) {
-			m->cell_start = ly_xmalloc((ncell + 1) * sizeof *m->cell_start);
-			m->cell_start[0] = 0;
-			for (size_t c = 0; c < ncell; c++)
-				m->cell_start[c + 1] = m->cell_start[c] + count[c + 1];
-			m->cell_items = ly_xmalloc(((size_t)m->cell_start[ncell] + 1) * sizeof *m->cell_items);
+			m->cell_start = malloc((ncell + 1) * sizeof *m->cell_start);
+			if (m->cell_start) {
+				m->cell_start[0] = 0;
+				for (size_t c = 0; c < ncell; c++)
+					m->cell_start[c + 1] = m->cell_start[c] + count[c + 1];
+				m->cell_items = malloc(((size_t)m->cell_start[ncell] + 1) * sizeof *m->cell_items);
+			}
+			if (!m->cell_items) {
+				free(count);
+				free_index(m);
+				return false;
+			}
 			memset(count, 0, (ncell + 1) * sizeof *count);
 		}
 	}
 	free(count);
 	m->index_ok = true;
+	return true;
 }
 
 static double dist_to_line_px(const struct mlayer *ml, int f, double wx, double wy)
@@ -541,8 +597,8 @@ struct ly_hit_result ly_hit(struct ly_map *m, double x, double y)
 	struct ly_hit_result r = {-1, -1};
 	if (!m->n)
 		return r;
-	if (!m->index_ok)
-		build_index(m);
+	if (!m->index_ok && !build_index(m))
+		return r; /* out of memory: nothing hit (ly_map.h) */
 	double wx, wy;
 	ly_view_to_world(&m->view, x, y, &wx, &wy);
 	double scale = m->view.scale;
@@ -610,22 +666,28 @@ struct ly_hit_result ly_hit(struct ly_map *m, double x, double y)
 struct ly_layer *ly_layer_new_points(const char *name, int n, const double *lon, const double *lat,
                                      const char *const *ids)
 {
-	struct ly_layer *l = ly_xcalloc(1, sizeof *l);
-	l->path = ly_xstrdup(name);
-	l->name = ly_xstrdup(name);
-	l->encoding = ly_xstrdup("UTF-8");
+	struct ly_layer *l = calloc(1, sizeof *l);
+	if (!l)
+		return NULL;
+	n = n < 0 ? 0 : n;
+	l->path = strdup(name);
+	l->name = strdup(name);
+	l->encoding = strdup("UTF-8");
 	l->geom = LY_GEOM_POINT;
 	l->crs = LY_CRS_WGS84;
 	l->max_msg = 1;
-	n = n < 0 ? 0 : n;
 	l->nfield = 1;
-	l->field_names = ly_xcalloc(1, sizeof *l->field_names);
-	l->field_names[0] = ly_xstrdup("id");
-	l->feat = ly_xcalloc((size_t)n, sizeof *l->feat);
-	l->part = ly_xcalloc((size_t)n, sizeof *l->part);
-	l->attr = ly_xcalloc((size_t)n, sizeof *l->attr);
-	l->x = ly_xcalloc((size_t)n, sizeof *l->x);
-	l->y = ly_xcalloc((size_t)n, sizeof *l->y);
+	l->field_names = calloc(1, sizeof *l->field_names);
+	if (l->field_names)
+		l->field_names[0] = strdup("id");
+	l->feat = alloc_n((size_t)n, sizeof *l->feat, true);
+	l->part = alloc_n((size_t)n, sizeof *l->part, true);
+	l->attr = alloc_n((size_t)n, sizeof *l->attr, true);
+	l->x = alloc_n((size_t)n, sizeof *l->x, true);
+	l->y = alloc_n((size_t)n, sizeof *l->y, true);
+	if (!l->path || !l->name || !l->encoding || !l->field_names || !l->field_names[0] || !l->feat || !l->part ||
+	    !l->attr || !l->x || !l->y)
+		goto oom;
 	l->bbox[0] = l->bbox[1] = INFINITY;
 	l->bbox[2] = l->bbox[3] = -INFINITY;
 	for (int i = 0; i < n; i++) {
@@ -639,7 +701,8 @@ struct ly_layer *ly_layer_new_points(const char *name, int n, const double *lon,
 		l->part[k] = (struct ly_part){(uint32_t)k, 1};
 		l->feat[k] = (struct ly_feat){.record = i, .part0 = (uint32_t)k, .nparts = 1,
 		                              .bbox = {lon[i], lat[i], lon[i], lat[i]}};
-		l->attr[k] = ly_xstrdup(ids && ids[i] ? ids[i] : "");
+		if (!(l->attr[k] = strdup(ids && ids[i] ? ids[i] : "")))
+			goto oom;
 		l->bbox[0] = fmin(l->bbox[0], lon[i]), l->bbox[1] = fmin(l->bbox[1], lat[i]);
 		l->bbox[2] = fmax(l->bbox[2], lon[i]), l->bbox[3] = fmax(l->bbox[3], lat[i]);
 	}
@@ -648,6 +711,11 @@ struct ly_layer *ly_layer_new_points(const char *name, int n, const double *lon,
 	if (!l->nfeat)
 		l->bbox[0] = l->bbox[1] = l->bbox[2] = l->bbox[3] = 0;
 	return l;
+oom:
+	if (!l->field_names)
+		l->nfield = 0;
+	ly_layer_free(l);
+	return NULL;
 }
 
 void ly_map_set_threads(struct ly_map *m, int threads)

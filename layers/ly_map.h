@@ -16,7 +16,14 @@
  * Ownership: the map owns the layers added to it and copies styles and values. The theme
  * passed to the drawing functions is read during the call only (and compared by value
  * between frames). Threads: one map is used by one thread at a time (the render thread);
- * distinct maps are independent. */
+ * distinct maps are independent.
+ *
+ * Out of memory: every allocation sized by the data (per vertex, per feature, per label, the
+ * coverage and heat buffers of a view) is checked, and a failure is an error naming the
+ * layer's file ("assets/gis/hefei_districts.shp: out of memory for 14200 vertices of 9
+ * features"), never an abort: the call fails and leaves the map as it was, usable. Only the
+ * map itself and the band jobs of a threaded draw (small, fixed-size) abort, by the project's
+ * rule for small allocations. */
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -34,7 +41,9 @@ struct ly_map *ly_map_new(enum ly_proj proj);
 void ly_map_free(struct ly_map *map);
 
 /* Adds a layer on top of the others; the map takes ownership of layer (also on failure).
- * Projects it, precomputes simplification and label points. Returns its index or -1. */
+ * Projects it, precomputes simplification and label points. Returns its index, or -1 with
+ * err set and the map unchanged (nothing half-added): no layer, 255 layers already, or out of
+ * memory (about 3 doubles per vertex). */
 int ly_map_add_layer(struct ly_map *map, struct ly_layer *layer, const struct ly_style *style, struct rd_err *err);
 int ly_map_layer_count(const struct ly_map *map);
 const struct ly_layer *ly_map_layer(const struct ly_map *map, int index);
@@ -43,7 +52,9 @@ const struct ly_style *ly_map_style(const struct ly_map *map, int index);
 
 /* Live values joined to features whose style.join_field equals keys[i] (e.g. adcode); they
  * replace the value_field attribute for classes, symbol sizes and heat weights. n = 0 clears.
- * Keys matching no feature are counted in *unmatched (may be NULL). */
+ * Keys matching no feature are counted in *unmatched (may be NULL). False with err set, the
+ * values as they were, for no such layer or join field, or out of memory (the first values
+ * set on a layer allocate two per feature). */
 bool ly_map_set_values(struct ly_map *map, int index, const char *const *keys, const double *values, int n,
                        int *unmatched, struct rd_err *err);
 
@@ -76,9 +87,12 @@ void ly_map_set_threads(struct ly_map *map, int threads);
  * wall's pictures (and goldens) are Cairo's; shp2png turns it on. */
 void ly_map_set_fast_strokes(struct ly_map *map, bool fast);
 
-/* One-shot drawing without the cache (animated symbols at phase 0). */
+/* One-shot drawing without the cache (animated symbols at phase 0). False with err set on a
+ * Cairo error or when out of memory ("FILE.shp: out of memory for ..."; what was drawn on cr
+ * so far stays, no labels are kept); the map stays usable and the next draw tries again. */
 bool ly_map_render(struct ly_map *map, cairo_t *cr, const struct rd_theme *theme, struct rd_err *err);
-/* Cached drawing for the frame loop; t is the animation clock in seconds. */
+/* Cached drawing for the frame loop; t is the animation clock in seconds. Fails as
+ * ly_map_render, leaving the cache to be rebuilt by the next call. */
 bool ly_map_draw(struct ly_map *map, cairo_t *cr, const struct rd_theme *theme, double t, struct rd_err *err);
 /* True when the map has animated symbols (the panel must redraw every frame). */
 bool ly_map_animated(const struct ly_map *map);
@@ -109,17 +123,19 @@ bool ly_map_label(const struct ly_map *map, int i, struct ly_label_info *info);
 
 /* The feature under a screen point of the current view, topmost visible layer first:
  * inside a polygon (holes excluded, any part of a multipart), within a few pixels of a
- * line, or on a point symbol. layer = feature = -1 when nothing is there. */
+ * line, or on a point symbol. layer = feature = -1 when nothing is there, and when there is
+ * no memory for the index (built on the first call after a change; tried again next call). */
 struct ly_hit_result {
 	int layer, feature;
 };
 struct ly_hit_result ly_hit(struct ly_map *map, double x, double y);
 
 /* The point inside a polygon feature farthest from its outline (pole of inaccessibility),
- * lon/lat; false for features that are not polygons. */
+ * lon/lat; false for features that are not polygons, or when out of memory. */
 bool ly_map_label_point(struct ly_map *map, int layer, int feature, double *lon, double *lat);
 
 /* A point layer made in memory (live sensors, incidents): one feature per point with a
- * single text field "id" (join live values on it with join_field "id"). */
+ * single text field "id" (join live values on it with join_field "id"). NULL when out of
+ * memory (ly_map_add_layer then says "no layer"). */
 struct ly_layer *ly_layer_new_points(const char *name, int n, const double *lon, const double *lat,
                                      const char *const *ids);

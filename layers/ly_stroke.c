@@ -18,11 +18,17 @@ struct ly_cov *ly_cov_new(int w, int y0, int y1)
 {
 	if (w < 1 || y1 <= y0)
 		return NULL;
-	struct ly_cov *c = ly_xcalloc(1, sizeof *c);
+	struct ly_cov *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
 	c->w = w, c->y0 = y0, c->y1 = y1;
 	c->nchunk = (w + CHUNK - 1) / CHUNK;
-	c->c = ly_xcalloc((size_t)(y1 - y0) * (size_t)w, 1);
-	c->touched = ly_xcalloc((size_t)(y1 - y0) * (size_t)c->nchunk, 1);
+	c->c = calloc((size_t)(y1 - y0) * (size_t)w, 1);
+	c->touched = calloc((size_t)(y1 - y0) * (size_t)c->nchunk, 1);
+	if (!c->c || !c->touched) {
+		ly_cov_free(c);
+		return NULL;
+	}
 	return c;
 }
 

@@ -43,6 +43,15 @@ static bool lexically_json(const char *s, size_t len, size_t *bad)
 	return true;
 }
 
+/* Whether the value is the literal null (which json-c parses to NULL). */
+static bool is_null(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && strchr(" \t\r\n", s[i]))
+		i++;
+	return len - i >= 4 && memcmp(s + i, "null", 4) == 0;
+}
+
 bool pr_json_parse(const char *body, size_t len, struct json_object **out, struct pr_err *err)
 {
 	*out = NULL;
@@ -67,6 +76,11 @@ bool pr_json_parse(const char *body, size_t len, struct json_object **out, struc
 	if (jerr == json_tokener_continue) {
 		json_object_put(obj);
 		return pr_err_set(err, "JSON ends early (truncated body of %zu bytes)", len);
+	}
+	if (jerr == json_tokener_success && !obj && !is_null(body, len)) {
+		/* json-c 0.16 gives up without an error when an object or string cannot be
+		 * allocated (0.17 says json_tokener_error_memory) */
+		return pr_err_set(err, "out of memory parsing %zu bytes of JSON", len);
 	}
 	if (jerr != json_tokener_success || !obj) {
 		json_object_put(obj);
