@@ -258,7 +258,22 @@ bool cw_frame_draw(struct cw_frame *f, cairo_surface_t *target, const struct cw_
 			f->panels[i].key = 0;
 	}
 	cairo_translate(cr, -v->x, -v->y);
-	for (int i = 0; i < f->panel_count; i++) {
+	/* the order panels are drawn in: those that start their expensive part on another thread
+	 * (prepare) last in a full frame, so that it runs while the others draw */
+	int order[CW_PANELS_MAX + 5], norder = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < f->panel_count; i++) {
+			struct cw_panel *p = &f->panels[i];
+			bool deferred = f->full && p->kind->prepare;
+			struct rd_irect vis;
+			if (deferred != (pass == 1))
+				continue;
+			order[norder++] = i;
+			if (deferred && rd_irect_intersect(rd_rect_outer(p->rect), viewport, &vis))
+				p->kind->prepare(p, &c);
+		}
+	for (int o = 0; o < norder; o++) {
+		int i = order[o];
 		struct cw_panel *p = &f->panels[i];
 		struct rd_irect box = rd_rect_outer(p->rect), vis;
 		if (!rd_irect_intersect(box, viewport, &vis))

@@ -1,6 +1,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "rd_surface.h"
 #include "cw_panel.h"
 
 uint64_t cw_hash(uint64_t h, const void *data, size_t len)
@@ -106,7 +107,7 @@ void cw_still_take(struct cw_still *s, const struct cw_panel *p, cairo_t *cr, ui
 		s->pic = NULL;
 	}
 	if (!s->pic)
-		s->pic = cairo_image_surface_create(fmt, box.w, box.h);
+		s->pic = rd_surface_new(fmt, box.w, box.h);
 	cairo_surface_flush(t);
 	cairo_t *c2 = cairo_create(s->pic);
 	cairo_set_source_surface(c2, t, -box.x, -box.y);

@@ -40,6 +40,11 @@ struct cw_panel_kind {
 	 * redraws it. */
 	int (*update)(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c,
 	              struct rd_irect *rects, int max);
+	/* Optional. In a frame that draws every panel, called for each panel that has it before
+	 * any panel is drawn: it may start the expensive part of its draw (the map's layers) on
+	 * another thread, so that it runs while the other panels draw; draw then waits for it.
+	 * It touches what its own draw touches and nothing the other panels do. */
+	void (*prepare)(struct cw_panel *p, const struct cw_panel_ctx *c);
 	/* The time (Unix s) its picture changes next without new data; 0: only with new data. */
 	double (*next_change)(struct cw_panel *p, const struct cw_panel_ctx *c);
 	void (*finish)(struct cw_panel *p);
@@ -80,7 +85,8 @@ bool cw_panel_map_busy(struct cw_panel *p);
 /* Waits for the helper's picture in progress, if any (benches, tests). */
 void cw_panel_map_wait(struct cw_panel *p);
 struct cw_panel_map_stats {
-	int renders;        /* layer renders on the render thread */
+	int renders;        /* layer renders of the panel's own map (the one on screen) */
+	int prepared;       /* ... of which the helper made while a full frame drew the others */
 	int helper_renders; /* full pictures the helper made that were taken */
 	int bases;          /* pictures for gestures (with a margin) the helper made */
 	int live_frames;    /* interim views drawn from a moved picture */

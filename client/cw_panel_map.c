@@ -22,7 +22,12 @@
  * panel draws for that view. Until the first base of a gesture comes, the still (or the
  * picture on screen) stands in, point overlays and all. The render thread's map always has
  * the current view, so hit-testing follows the fingers. Without the helper (no thread,
- * CBWALL_MAP_SYNC) the same pictures are made on the render thread. */
+ * CBWALL_MAP_SYNC) the same pictures are made on the render thread.
+ *
+ * A frame that draws every panel (the first, a scene's first picture, after an overlay)
+ * calls map_prepare before drawing any: the helper renders the layers of the panel's own map
+ * for the view and values of that frame while the render thread draws the other panels, and
+ * map_draw waits for it (a first 4K frame: 20-60 ms off the render thread). */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -59,8 +64,10 @@ struct patch {
 /* The helper's work for one panel, with maps and overlays of its own: the still of a view
  * (its static picture as map_draw draws it, for a settle) or a base (for a gesture). Posted
  * by the render thread, which touches nothing of it (nor the job's map and overlays, the
- * background) until it is done. */
-enum job_kind { JOB_NONE, JOB_STILL, JOB_BASE };
+ * background) until it is done. JOB_LAYERS (a full frame, map_prepare) renders the panel's
+ * own map's layers for its view while the frame draws the other panels; map_draw waits for
+ * it before touching the map. */
+enum job_kind { JOB_NONE, JOB_STILL, JOB_BASE, JOB_LAYERS };
 
 struct map_job {
 	const struct cw_panel_def *def;
@@ -86,6 +93,7 @@ struct map_job {
 	struct ly_view base_view;
 	struct patch legends[2];
 	int renders;
+	int renders_before;             /* JOB_LAYERS: the map's static renders when posted */
 	bool ok, load_failed;
 	bool posted, done;
 	struct map_job *next;
@@ -316,7 +324,7 @@ static void take_still(struct map_state *s, cairo_t *cr, struct rd_irect box, ui
 	if (s->still && s->standin.img == s->still) /* the stand-in shows it: keep that picture */
 		drop_pic(&s->standin);
 	if (!s->still)
-		s->still = cairo_image_surface_create(fmt, box.w, box.h);
+		s->still = rd_surface_new(fmt, box.w, box.h);
 	cairo_t *c2 = cairo_create(s->still);
 	cairo_set_source_surface(c2, cairo_get_target(cr), -box.x, -box.y);
 	cairo_set_operator(c2, CAIRO_OPERATOR_SOURCE);
@@ -559,6 +567,13 @@ static void run_base(struct map_job *j)
  * legends. */
 static void job_run(struct map_job *j)
 {
+	if (j->kind == JOB_LAYERS) {
+		struct rd_err err;
+		j->ok = ly_map_prepare(j->map, j->ctx.theme, &err);
+		if (!j->ok) /* map_draw says it again when it draws */
+			fprintf(stderr, "cbwall: %s: %s\n", j->def->id, err.msg);
+		return;
+	}
 	if (!j->map) {
 		int layer[CW_PANEL_LAYERS_MAX], district;
 		j->map = load_layers(j->def, j->ctx.scene, layer, &district, true);
@@ -614,12 +629,32 @@ static void helper_start(void)
 
 /* ---- motion: jobs, seen from the render thread ---- */
 
+/* j joins the helper's queue. */
+static void helper_post(struct map_job *j)
+{
+	pthread_mutex_lock(&helper.mu);
+	if (helper.tail)
+		helper.tail->next = j;
+	else
+		helper.head = j;
+	helper.tail = j;
+	pthread_cond_broadcast(&helper.cv);
+	pthread_mutex_unlock(&helper.mu);
+}
+
 static void take_job(struct map_state *s)
 {
 	struct map_job *j = &s->job;
 	j->posted = false;
 	cw_snapshot_unref((struct cw_snapshot *)j->ctx.snap);
 	j->ctx.snap = NULL;
+	if (j->kind == JOB_LAYERS) { /* the front map, rendered for the view it has */
+		struct ly_map_stats st;
+		ly_map_stats(s->map, &st);
+		s->stats.renders += st.static_renders - j->renders_before;
+		s->stats.prepared += st.static_renders - j->renders_before;
+		return;
+	}
 	if (j->chrome)
 		cairo_surface_destroy(j->chrome);
 	j->chrome = NULL;
@@ -731,14 +766,27 @@ static void post_job(struct cw_panel *p, const struct cw_panel_ctx *c, enum job_
 		s->margin = NULL;
 	else
 		s->back = NULL;
-	pthread_mutex_lock(&helper.mu);
-	if (helper.tail)
-		helper.tail->next = j;
-	else
-		helper.head = j;
-	helper.tail = j;
-	pthread_cond_broadcast(&helper.cv);
-	pthread_mutex_unlock(&helper.mu);
+	helper_post(j);
+}
+
+/* A full frame: the front map's layers rendered on the helper for the view and values set,
+ * while the frame draws the other panels (nothing without the helper). */
+static void post_layers(struct map_state *s, const struct cw_panel_ctx *c,
+                        const struct cw_panel_def *def)
+{
+	struct map_job *j = &s->job;
+	pthread_once(&helper.once, helper_start);
+	if (j->posted || s->no_helper || !helper.running)
+		return;
+	struct ly_map_stats st;
+	ly_map_stats(s->map, &st);
+	*j = (struct map_job){.def = def,
+	                      .kind = JOB_LAYERS,
+	                      .ctx = {.theme = c->theme},
+	                      .map = s->map,
+	                      .renders_before = st.static_renders,
+	                      .posted = true};
+	helper_post(j);
 }
 
 /* The frame's background under the panel: the frame paints it back before calling draw, and
@@ -1019,9 +1067,49 @@ static double map_next_change(struct cw_panel *p, const struct cw_panel_ctx *c)
 	return animated(p) ? cw_overlays_next_step(c->now) : 0;
 }
 
+/* The map fitted to in (the panel's content rectangle), at the pan/zoom asked, with the
+ * snapshot's values; false when in is too small to draw a map. */
+static bool set_map(struct cw_panel *p, const struct cw_panel_ctx *c, struct rd_rect in)
+{
+	struct map_state *s = p->state;
+	int w = (int)in.w, h = (int)in.h;
+	if (w < 16 || h < 16)
+		return false;
+	if (w != s->w || h != s->h) {
+		ly_map_set_canvas_height(s->map, c->scale_h);
+		ly_map_fit(s->map, w, h, round(12 * rd_unit(c->scale_h)));
+		s->w = w, s->h = h;
+		s->fitted = *ly_map_view(s->map);
+	}
+	apply_view(s);
+	set_values(p->def, c->scene, c->snap, s->map, s->layer);
+	return true;
+}
+
+/* The map's layers for this frame rendered on the helper while the frame draws the other
+ * panels (at 4K, 20-60 ms of a first frame); map_draw waits for them. Not during a gesture's
+ * interim views, nor while the helper works for this panel. */
+static void map_prepare(struct cw_panel *p, const struct cw_panel_ctx *c)
+{
+	struct map_state *s = p->state;
+	if (!s || !s->map || s->live || s->job.posted || s->no_helper)
+		return;
+	const char *title = cw_panel_title_text(p);
+	if (set_map(p, c, rd_panel_content(c->theme, p->rect, title != NULL, c->scale_h)))
+		post_layers(s, c, p->def);
+}
+
+/* Waits for map_prepare's job: the map is the render thread's again. */
+static void layers_wait(struct map_state *s)
+{
+	if (s && s->job.posted && s->job.kind == JOB_LAYERS)
+		poll_job(s, true);
+}
+
 static void map_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx *c)
 {
 	struct map_state *s = p->state;
+	layers_wait(s);
 	uint64_t content, key = static_key2(p, c, &content);
 	bool anim = animated(p);
 	struct rd_irect box;
@@ -1054,16 +1142,8 @@ static void map_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx 
 	}
 	struct rd_rect in = rd_panel_frame(cr, c->theme, p->rect, cw_panel_title_text(p), c->scale_h);
 	int w = (int)in.w, h = (int)in.h;
-	if (w < 16 || h < 16)
+	if (!set_map(p, c, in))
 		return;
-	if (w != s->w || h != s->h) {
-		ly_map_set_canvas_height(s->map, c->scale_h);
-		ly_map_fit(s->map, w, h, round(12 * rd_unit(c->scale_h)));
-		s->w = w, s->h = h;
-		s->fitted = *ly_map_view(s->map);
-	}
-	apply_view(s);
-	set_values(p->def, c->scene, c->snap, s->map, s->layer);
 	struct rd_err err;
 	struct ly_map_stats st0, st1;
 	ly_map_stats(s->map, &st0);
@@ -1175,12 +1255,15 @@ const struct cw_panel_kind cw_panel_map = {.name = "map",
                                            .key = map_key,
                                            .draw = map_draw,
                                            .update = map_update,
+                                           .prepare = map_prepare,
                                            .next_change = map_next_change,
                                            .finish = map_finish};
 
 static struct map_state *map_of(struct cw_panel *p)
 {
-	return p->kind == &cw_panel_map ? p->state : NULL;
+	struct map_state *s = p->kind == &cw_panel_map ? p->state : NULL;
+	layers_wait(s);
+	return s;
 }
 
 static void set_pose(struct map_state *s, double pan_x, double pan_y, double zoom)

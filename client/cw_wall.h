@@ -18,6 +18,11 @@
 
 struct cw_wall;
 
+/* The memory a wall's first frame takes, in screens (w x h x 4 bytes): the target, the
+ * background, the map's layers and still, the panels' pictures. What the commands give
+ * rd_surface_pool_start before loading, so that memory is made ready on another core. */
+enum { CW_WALL_FIRST_FRAME_SCREENS = 3 };
+
 /* Takes a copy of the playlist. NULL with err naming the scene file that failed. */
 struct cw_wall *cw_wall_new(const struct cw_playlist *pl, const struct rd_theme *theme,
                             struct cw_view view, int utc_offset_min, struct rd_err *err);

@@ -29,6 +29,7 @@
 #include "cw_window.h"
 #include "cw_opts.h"
 #include "cw_present.h"
+#include "rd_surface.h"
 #include "rd_text.h"
 
 struct sdl_presenter {
@@ -517,9 +518,17 @@ int cw_cmd_window(int argc, char **argv)
 	}
 	int64_t clock_base = o.fixed_clock ? o.clock : cw_now();
 	double mono_base = cw_mono_ms();
+	/* the first frame's memory (less the window's own surface) made ready meanwhile */
+	rd_surface_pool_start((CW_WALL_FIRST_FRAME_SCREENS - 1) * 4 * (size_t)o.width *
+	                      (size_t)o.height);
 	struct cw_setup s;
 	o.live_feed = true;
-	if (!cw_setup_load(&o, "default", clock_base, &s, &err) ||
+	struct rd_theme fonts; /* the fonts warmed on another core while the files load */
+	rd_theme_default(&fonts);
+	rd_text_warm_start(&fonts);
+	bool loaded = cw_setup_load(&o, "default", clock_base, &s, &err);
+	rd_text_warm_join();
+	if (!loaded ||
 	    (locked && !keep_good_scenes(&s.playlist) &&
 	     rd_err_set(&err, "no scene of playlist \"%s\" loads", s.playlist.name))) {
 		fprintf(stderr, "cbwall: %s\n", err.msg);
@@ -725,6 +734,7 @@ int cw_cmd_window(int argc, char **argv)
 			fprintf(stderr, "cbwall: %s\n", err.msg);
 		else if (trace)
 			trace_presented(trace_id, s.snap);
+		rd_surface_pool_end(); /* after the first frame: what it did not take goes back */
 	}
 	cw_feed_free(feed);
 	cw_kiosk_free(kiosk); /* before the wall: it unsets the wall's overlay */

@@ -11,6 +11,7 @@
 
 #include <pango/pangocairo.h>
 
+#include "rd_surface.h"
 #include "ly_mapint.h"
 #include "rd_i18n.h"
 
@@ -1208,7 +1209,7 @@ bool ly_map_render(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, str
 	return true;
 }
 
-bool ly_map_draw(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, double t, struct rd_err *err)
+bool ly_map_prepare(struct ly_map *m, const struct rd_theme *th, struct rd_err *err)
 {
 	if (!m->have_view)
 		ly_map_fit(m, 1920, 1080, 20);
@@ -1222,7 +1223,7 @@ bool ly_map_draw(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, doubl
 	             memcmp(&m->cache_theme, th, sizeof *th) != 0;
 	if (stale) {
 		if (!m->cache)
-			m->cache = cairo_image_surface_create(m->opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32, v->w, v->h);
+			m->cache = rd_surface_new(m->opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32, v->w, v->h);
 		if (cairo_surface_status(m->cache) != CAIRO_STATUS_SUCCESS) {
 			rd_err_set(err, "map: cache %dx%d: %s", v->w, v->h,
 			           cairo_status_to_string(cairo_surface_status(m->cache)));
@@ -1245,6 +1246,14 @@ bool ly_map_draw(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, doubl
 		m->have_theme = true;
 		m->dirty = false;
 	}
+	return true;
+}
+
+bool ly_map_draw(struct ly_map *m, cairo_t *cr, const struct rd_theme *th, double t, struct rd_err *err)
+{
+	if (!ly_map_prepare(m, th, err))
+		return false;
+	const struct ly_view *v = &m->view;
 	cairo_save(cr);
 	cairo_set_source_surface(cr, m->cache, 0, 0);
 	if (m->opaque)

@@ -376,6 +376,8 @@ bool ly_map_set_values(struct ly_map *m, int i, const char *const *keys, const d
 	if (unmatched)
 		*unmatched = 0;
 	if (n <= 0) {
+		if (!ml->live_has)
+			return true; /* no values before either: the picture stands */
 		free(ml->live_has);
 		free(ml->live_val);
 		ml->live_has = NULL;
@@ -387,32 +389,37 @@ bool ly_map_set_values(struct ly_map *m, int i, const char *const *keys, const d
 	int kf = ly_layer_field_index(l, ml->st.join_field);
 	if (kf < 0)
 		return rd_err_set(err, "%s: join field \"%s\" not in the layer", l->path, ml->st.join_field);
-	if (!ml->live_has) {
-		bool *has = alloc_n((size_t)l->nfeat, sizeof *has, true);
-		double *val = alloc_n((size_t)l->nfeat, sizeof *val, true);
-		if (!has || !val) {
-			free(has);
-			free(val);
-			return rd_err_set(err, "%s: out of memory for the live values of %d features", l->path, l->nfeat);
-		}
-		ml->live_has = has;
-		ml->live_val = val;
+	size_t nf = (size_t)l->nfeat;
+	bool *has = alloc_n(nf, sizeof *has, true);
+	double *val = alloc_n(nf, sizeof *val, true);
+	if (!has || !val) {
+		free(has);
+		free(val);
+		return rd_err_set(err, "%s: out of memory for the live values of %d features", l->path, l->nfeat);
 	}
-	memset(ml->live_has, 0, (size_t)l->nfeat * sizeof *ml->live_has);
 	for (int k = 0; k < n; k++) {
 		bool hit = false;
 		for (int f = 0; f < l->nfeat; f++) {
 			if (!strcmp(ly_layer_attr(l, f, kf), keys[k])) {
-				ml->live_has[f] = isfinite(values[k]);
-				ml->live_val[f] = values[k];
+				has[f] = isfinite(values[k]);
+				val[f] = values[k];
 				hit = true;
 			}
 		}
 		if (!hit && unmatched)
 			(*unmatched)++;
 	}
-	classify(ml);
-	invalidate(m);
+	/* the same values again (a frame redrawn for its overlays): the cached picture stands */
+	bool same = ml->live_has && memcmp(has, ml->live_has, nf * sizeof *has) == 0 &&
+	            memcmp(val, ml->live_val, nf * sizeof *val) == 0;
+	free(ml->live_has);
+	free(ml->live_val);
+	ml->live_has = has;
+	ml->live_val = val;
+	if (!same) {
+		classify(ml);
+		invalidate(m);
+	}
 	return true;
 }
 

@@ -91,8 +91,14 @@ void ly_map_set_fast_strokes(struct ly_map *map, bool fast);
  * Cairo error or when out of memory ("FILE.shp: out of memory for ..."; what was drawn on cr
  * so far stays, no labels are kept); the map stays usable and the next draw tries again. */
 bool ly_map_render(struct ly_map *map, cairo_t *cr, const struct rd_theme *theme, struct rd_err *err);
-/* Cached drawing for the frame loop; t is the animation clock in seconds. Fails as
- * ly_map_render, leaving the cache to be rebuilt by the next call. */
+/* Brings the cached picture of the static layers up to date for the map's view, values and
+ * theme (rendering them when any changed), without drawing it: ly_map_draw then only paints
+ * it. Lets another thread do the expensive part while the caller draws something else; no
+ * other call on this map may run meanwhile. Fails as ly_map_render (out of memory, a Cairo
+ * failure), leaving the cache to be rebuilt by the next call. */
+bool ly_map_prepare(struct ly_map *map, const struct rd_theme *theme, struct rd_err *err);
+/* Cached drawing for the frame loop (ly_map_prepare, then the picture and the animated
+ * symbols); t is the animation clock in seconds. Fails as ly_map_prepare. */
 bool ly_map_draw(struct ly_map *map, cairo_t *cr, const struct rd_theme *theme, double t, struct rd_err *err);
 /* True when the map has animated symbols (the panel must redraw every frame). */
 bool ly_map_animated(const struct ly_map *map);

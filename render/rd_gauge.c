@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rd_surface.h"
 #include "rd_charts.h"
 #include "rd_draw.h"
 #include "rd_format.h"
@@ -77,7 +78,7 @@ static void arc_source(cairo_t *cr, double cx, double cy, double r1, struct rd_c
 			cairo_surface_destroy(c->pic);
 		c->ox = (int)floor(cx - r1 + m.x0) - 1, c->oy = (int)floor(cy - r1 + m.y0) - 1;
 		int w = (int)ceil(cx + r1 + m.x0) + 1 - c->ox, h = (int)ceil(cy + m.y0) + 1 - c->oy;
-		c->pic = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+		c->pic = rd_surface_new(CAIRO_FORMAT_ARGB32, w, h);
 		cairo_t *pc = cairo_create(c->pic);
 		cairo_translate(pc, m.x0 - c->ox, m.y0 - c->oy);
 		cairo_pattern_t *p = arc_gradient(cx, cy, r1, vc);

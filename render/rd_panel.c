@@ -4,6 +4,19 @@
 #include "rd_text.h"
 #include "rd_widgets.h"
 
+struct rd_rect rd_panel_content(const struct rd_theme *th, struct rd_rect r, bool titled,
+                                int canvas_h)
+{
+	double u = rd_unit(canvas_h);
+	struct rd_rect content = rd_rect_inset(r, round(12 * u), round(10 * u));
+	if (titled) { /* under the title bar */
+		double bar_h = round(rd_theme_px(th, RD_SIZE_PANEL_TITLE, canvas_h) * 2.0);
+		content.y = r.y + round(6 * u) + bar_h + round(8 * u);
+		content.h = r.y + r.h - round(10 * u) - content.y;
+	}
+	return content;
+}
+
 struct rd_rect rd_panel_frame(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,
                               const char *title, int canvas_h)
 {
@@ -20,7 +33,7 @@ struct rd_rect rd_panel_frame(cairo_t *cr, const struct rd_theme *th, struct rd_
 	cairo_stroke(cr);
 	rd_draw_corners(cr, r, round(12 * u), fmax(2, round(2 * u)), c[RD_ACCENT]);
 
-	struct rd_rect content = rd_rect_inset(r, round(12 * u), round(10 * u));
+	struct rd_rect content = rd_panel_content(th, r, title != NULL, canvas_h);
 	if (title) {
 		double th_px = rd_theme_px(th, RD_SIZE_PANEL_TITLE, canvas_h);
 		double bar_h = round(th_px * 2.0);
@@ -40,8 +53,6 @@ struct rd_rect rd_panel_frame(cairo_t *cr, const struct rd_theme *th, struct rd_
 		struct rd_text_style st = rd_text_style(th, th_px, c[RD_TITLE], RD_ALIGN_LEFT);
 		st.bold = true;
 		rd_text_draw(cr, title, bx + round(14 * u), by, bw - round(20 * u), bar_h, &st);
-		content.y = by + bar_h + round(8 * u);
-		content.h = r.y + r.h - round(10 * u) - content.y;
 	}
 	cairo_restore(cr);
 	return content;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rd_surface.h"
 #include "rd_charts.h"
 #include "rd_draw.h"
 #include "rd_text.h"
@@ -230,7 +231,7 @@ bool rd_table_draw_body_cached(cairo_t *cr, const struct rd_theme *th, struct rd
 		c->ox = (int)floor(left), c->oy = (int)floor(top);
 		int w = (int)ceil(left + body.w) - c->ox;
 		int h = (int)ceil(top + (m.visible + 1) * m.row_h) - c->oy;
-		c->rows = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+		c->rows = rd_surface_new(CAIRO_FORMAT_ARGB32, w, h);
 		c->rows_key = rows_key, c->first = first, c->r = r, c->canvas_h = canvas_h;
 		c->dx = mx.x0, c->dy = mx.y0;
 		if (cairo_surface_status(c->rows) != CAIRO_STATUS_SUCCESS) {

@@ -1,4 +1,6 @@
 #include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +231,50 @@ void rd_text_draw_at(cairo_t *cr, const char *utf8, double x, double baseline,
 	at_baseline(cr, layout, x, baseline);
 	pango_cairo_show_layout(cr, layout);
 	cairo_restore(cr);
+}
+
+/* Frees this thread's Pango context and kept layouts (a thread that ends). */
+static void thread_caches_free(void)
+{
+	for (int i = 0; layout_slots && i < LAYOUT_SLOTS; i++) {
+		if (layout_slots[i].layout)
+			g_object_unref(layout_slots[i].layout);
+		free(layout_slots[i].key);
+	}
+	free(layout_slots);
+	layout_slots = NULL;
+	if (thread_context)
+		g_object_unref(thread_context);
+	thread_context = NULL;
+}
+
+static struct {
+	struct rd_theme theme;
+	pthread_t thread;
+	bool running;
+} warm;
+
+static void *warm_main(void *arg)
+{
+	(void)arg;
+	rd_text_warm(&warm.theme);
+	thread_caches_free();
+	return NULL;
+}
+
+void rd_text_warm_start(const struct rd_theme *theme)
+{
+	if (warm.running)
+		return;
+	warm.theme = *theme;
+	warm.running = pthread_create(&warm.thread, NULL, warm_main, NULL) == 0;
+}
+
+void rd_text_warm_join(void)
+{
+	if (warm.running)
+		pthread_join(warm.thread, NULL);
+	warm.running = false;
 }
 
 void rd_text_warm(const struct rd_theme *theme)

@@ -11,6 +11,9 @@
 #include "rd_geom.h"
 #include "rd_theme.h"
 
+/* The content rectangle rd_panel_frame returns for r, without drawing. */
+struct rd_rect rd_panel_content(const struct rd_theme *th, struct rd_rect r, bool titled,
+                                int canvas_h);
 /* Panel frame: translucent fill, outline, corner marks, and a title bar when title is not
  * NULL. Returns the content rectangle inside it. */
 struct rd_rect rd_panel_frame(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,

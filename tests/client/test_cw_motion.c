@@ -395,6 +395,30 @@ Test(motion, a_gesture_moves_the_map_s_picture_without_rendering_its_layers)
 	moving_finish(&m);
 }
 
+/* A frame that draws every panel has the map's layers rendered on the helper thread while it
+ * draws the others; a full frame again with the same data renders none (the values set again
+ * are the same), and the pixels are those of the first. */
+Test(motion, a_full_frame_renders_the_map_layers_on_the_helper_once)
+{
+	struct moving m;
+	moving_init(&m);
+	struct cw_panel_map_stats st = map_stats(m.map);
+	cr_expect_eq(st.renders, 1);
+	cr_expect_eq(st.prepared, getenv("CBWALL_MAP_SYNC") ? 0 : 1,
+	             "the first frame's layers were made on the helper");
+	cairo_surface_t *first = panel_pixels(m.out->ops->target(m.out), m.map->rect);
+	cw_frame_invalidate(m.frame);
+	m.now -= 1.0 / 60; /* the same clock: the same ripples */
+	moving_draw(&m);
+	st = map_stats(m.map);
+	cr_expect_eq(st.renders, 1, "the same data again: no layer render");
+	cairo_surface_t *again = panel_pixels(m.out->ops->target(m.out), m.map->rect);
+	cr_expect_eq(pixels_differing(first, again), 0);
+	cairo_surface_destroy(first);
+	cairo_surface_destroy(again);
+	moving_finish(&m);
+}
+
 /* After the settle the panel shows the full picture of its view: the one a panel set to that
  * view draws (made on the helper thread, so still no layer render here). */
 Test(motion, after_the_settle_the_map_is_a_fresh_render_of_its_view)

@@ -233,6 +233,20 @@ Test(map, hefei_choropleth_live_values_labels_legend)
 	cr_assert(ly_map_draw(m, cr, &th, 1, &err));
 	ly_map_stats(m, &ms);
 	cr_expect_eq(ms.static_renders, before + 2);
+	/* ... or the values: the same ones set again leave the picture, a new one renders */
+	cr_assert(ly_map_set_values(m, li, keys, vals, 10, NULL, &err), "%s", err.msg);
+	cr_assert(ly_map_prepare(m, &th, &err));
+	cr_assert(ly_map_draw(m, cr, &th, 1, &err));
+	ly_map_stats(m, &ms);
+	cr_expect_eq(ms.static_renders, before + 2, "the same values: no render");
+	vals[3] = 40;
+	cr_assert(ly_map_set_values(m, li, keys, vals, 10, NULL, &err), "%s", err.msg);
+	cr_assert(ly_map_prepare(m, &th, &err));
+	ly_map_stats(m, &ms);
+	cr_expect_eq(ms.static_renders, before + 3, "prepare renders a changed value");
+	cr_assert(ly_map_draw(m, cr, &th, 1, &err));
+	ly_map_stats(m, &ms);
+	cr_expect_eq(ms.static_renders, before + 3, "and draw only paints it");
 	cairo_destroy(cr);
 	cairo_surface_destroy(frame);
 	ly_map_free(m);

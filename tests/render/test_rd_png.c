@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 
 #include "rd_png.h"
+#include "rd_surface.h"
 
 static char dir[256];
 
@@ -175,4 +176,81 @@ Test(png, unwritable_path_names_it)
 	cr_assert_not(rd_png_write(a, "/nonexistent-dir/x.png", &err));
 	cr_assert(strstr(err.msg, "/nonexistent-dir/x.png"), "%s", err.msg);
 	cairo_surface_destroy(a);
+}
+
+/* ---- rd_surface: big surfaces in huge pages, and the startup pool ---- */
+
+/* Every byte of s's pixels is zero. */
+static bool all_zero(cairo_surface_t *s)
+{
+	cairo_surface_flush(s);
+	const unsigned char *d = cairo_image_surface_get_data(s);
+	size_t n = (size_t)cairo_image_surface_get_stride(s) * (size_t)cairo_image_surface_get_height(s);
+	for (size_t i = 0; i < n; i++)
+		if (d[i])
+			return false;
+	return true;
+}
+
+static void fill(cairo_surface_t *s, double r)
+{
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_rgb(cr, r, 0.5, 0.25);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+}
+
+static uint32_t pixel(cairo_surface_t *s, int x, int y)
+{
+	const unsigned char *d = cairo_image_surface_get_data(s);
+	return *(const uint32_t *)(d + (size_t)y * (size_t)cairo_image_surface_get_stride(s) + 4 * (size_t)x);
+}
+
+Test(surface, big_and_small_surfaces_are_cleared_images_of_the_size_asked)
+{
+	int sizes[][2] = {{1920, 1080}, {3840, 2160}, {700, 700}, {10, 10}, {1921, 1081}};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		int w = sizes[k][0], h = sizes[k][1];
+		cairo_surface_t *s = rd_surface_new(CAIRO_FORMAT_RGB24, w, h);
+		cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+		cr_expect_eq(cairo_image_surface_get_width(s), w);
+		cr_expect_eq(cairo_image_surface_get_height(s), h);
+		cr_expect_eq(cairo_image_surface_get_stride(s), cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w));
+		cr_expect(all_zero(s), "%dx%d cleared", w, h);
+		fill(s, 1);
+		cairo_surface_destroy(s);
+	}
+}
+
+/* Surfaces taken from the pool are as fresh ones, apart from each other, and outlive it; the
+ * surfaces after it (or bigger than what is left) come from their own memory. */
+Test(surface, pool_surfaces_are_fresh_separate_and_outlive_the_pool)
+{
+	size_t screen = 4 * (size_t)1920 * 1080;
+	rd_surface_pool_start(2 * screen + (64 << 10));
+	rd_surface_pool_start(screen); /* one pool at a time: ignored */
+	cairo_surface_t *a = rd_surface_new(CAIRO_FORMAT_RGB24, 1920, 1080);
+	cairo_surface_t *b = rd_surface_new(CAIRO_FORMAT_ARGB32, 1920, 1080);
+	cairo_surface_t *c = rd_surface_new(CAIRO_FORMAT_RGB24, 1920, 1080); /* no room left */
+	cairo_surface_t *all[] = {a, b, c};
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(cairo_surface_status(all[i]), CAIRO_STATUS_SUCCESS);
+		cr_expect(all_zero(all[i]), "surface %d cleared", i);
+	}
+	unsigned char *da = cairo_image_surface_get_data(a), *db = cairo_image_surface_get_data(b);
+	cr_expect(db >= da + screen || da >= db + screen, "the pool's surfaces do not overlap");
+	fill(a, 1);
+	fill(b, 0);
+	rd_surface_pool_end();
+	rd_surface_pool_end(); /* twice: nothing */
+	cr_expect_eq(pixel(a, 1919, 1079) & 0xffffffu, 0xff8040u); /* RGB24: no alpha byte */
+	cr_expect_eq(pixel(b, 0, 0), 0xff008040u);
+	cairo_surface_destroy(a);
+	cr_expect_eq(pixel(b, 1919, 1079), 0xff008040u, "freeing one leaves the other");
+	cairo_surface_destroy(b);
+	cairo_surface_destroy(c);
+	cairo_surface_t *d = rd_surface_new(CAIRO_FORMAT_RGB24, 1920, 1080);
+	cr_expect(all_zero(d));
+	cairo_surface_destroy(d);
 }
