@@ -83,19 +83,46 @@ static void layout(struct cw_frame *f)
 	}
 }
 
-static void render_background(struct cw_frame *f)
+/* The background's height of the header band, in pixels (rd_draw_background's header_h). */
+static double background_header_h(const struct cw_frame *f)
+{
+	return round(f->scene->header_h * scale_h(&f->view));
+}
+
+/* Whether two frames' backgrounds are the same picture: rd_draw_background's inputs (theme,
+ * canvas, header) and the part of the canvas shown are equal. */
+static bool same_background(const struct cw_frame *a, const struct cw_frame *b)
+{
+	const struct cw_view *u = &a->view, *v = &b->view;
+	return a->theme == b->theme && u->canvas_w == v->canvas_w && u->canvas_h == v->canvas_h &&
+	       u->x == v->x && u->y == v->y && u->w == v->w && u->h == v->h &&
+	       background_header_h(a) == background_header_h(b);
+}
+
+static void render_background(struct cw_frame *f, const struct cw_frame *like)
 {
 	const struct cw_view *v = &f->view;
+	if (like && like->background && same_background(f, like)) {
+		f->background = cairo_surface_reference(like->background);
+		return;
+	}
 	f->background = rd_surface_new(CAIRO_FORMAT_RGB24, v->w, v->h);
 	cairo_t *cr = cairo_create(f->background);
 	cairo_translate(cr, -v->x, -v->y);
 	rd_draw_background(cr, f->theme, v->canvas_w, v->canvas_h, scale_h(v),
-	                   round(f->scene->header_h * scale_h(v)));
+	                   background_header_h(f));
 	cairo_destroy(cr);
 }
 
 struct cw_frame *cw_frame_new(const struct cw_scene *scene, const struct rd_theme *theme,
                               struct cw_view view, int utc_offset_min)
+{
+	return cw_frame_new_like(scene, theme, view, utc_offset_min, NULL);
+}
+
+struct cw_frame *cw_frame_new_like(const struct cw_scene *scene, const struct rd_theme *theme,
+                                   struct cw_view view, int utc_offset_min,
+                                   const struct cw_frame *like)
 {
 	struct cw_frame *f = calloc(1, sizeof *f);
 	if (!f)
@@ -106,7 +133,7 @@ struct cw_frame *cw_frame_new(const struct cw_scene *scene, const struct rd_them
 	f->utc_offset_min = utc_offset_min;
 	f->full = true;
 	layout(f);
-	render_background(f);
+	render_background(f, like);
 	struct cw_panel_ctx c = context(f, NULL, 0);
 	for (int i = 0; i < f->panel_count; i++)
 		if (f->panels[i].kind->init)
@@ -131,7 +158,10 @@ cairo_surface_t *cw_frame_free_keep_background(struct cw_frame *f)
 {
 	if (!f)
 		return NULL;
-	cairo_surface_t *bg = cairo_surface_reference(f->background);
+	/* shared with another frame: that one still paints from it */
+	cairo_surface_t *bg = cairo_surface_get_reference_count(f->background) == 1
+	                          ? cairo_surface_reference(f->background)
+	                          : NULL;
 	cw_frame_free(f);
 	return bg;
 }

@@ -9,6 +9,7 @@
 #include "cw_scene.h"
 #include "cw_wall.h"
 #include "rd_surface.h"
+#include "rd_text.h"
 
 /* How long before the playlist's next scene change the wall starts making that scene's frame
  * and first picture on its helper thread (loading map layers, the background, a full draw:
@@ -18,20 +19,26 @@ static const double PREP_S = 3.0;
 /* The next scene made ahead on a helper thread. The thread lives as long as the wall (its
  * font and layout caches are thread-local, so one thread keeps them warm and never leaks
  * them). The main thread starts a job when idle and takes its result at the switch; the
- * helper touches only the job's own frame and picture and the wall's read-only scenes,
- * theme and view. */
+ * helper touches only the job's own frame and pictures, the wall's read-only scenes, theme
+ * and view, and the background of the frame on screen, which the new frame shares
+ * (cw_frame_new_like; the main thread only reads it too, and frees that frame only after
+ * taking the job). Between jobs it gives freed memory back to the system (trim). */
 struct prep {
 	pthread_t thread;
 	bool have_thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool quit;
-	int scene;                /* -1: no job */
-	bool done;                /* the job's result is ready */
-	double at;                /* the clock its picture is drawn at */
-	struct cw_snapshot *snap; /* a reference, for the job */
-	struct cw_frame *frame;   /* the result */
-	cairo_surface_t *pic;     /* the frame's first picture (RGB24, view-sized) */
+	bool trim;                    /* malloc_trim asked for */
+	int scene;                    /* -1: no job */
+	bool done;                    /* the job's result is ready */
+	double at;                    /* the clock its picture is drawn at */
+	struct cw_snapshot *snap;     /* a reference, for the job */
+	const struct cw_frame *like;  /* the frame on screen when the job started */
+	bool fade;                    /* also make the fade's outgoing surface */
+	struct cw_frame *frame;       /* the result */
+	cairo_surface_t *pic;         /* the frame's first picture (RGB24, view-sized) */
+	cairo_surface_t *out;         /* for a fade: RGB24, view-sized, its memory touched */
 	bool ok;
 };
 
@@ -46,9 +53,13 @@ struct cw_wall {
 	int current;                 /* index into scenes, -1 before the first draw */
 	struct cw_frame *frame;      /* the current scene's frame */
 	/* transition */
-	cairo_surface_t *outgoing;   /* the last picture of the previous scene */
-	cairo_surface_t *incoming;   /* the new scene, drawn off screen while it slides in */
+	cairo_surface_t *outgoing;   /* the last picture of the previous scene (fade); NULL for a
+	                              * slide, which moves that picture on the target itself */
+	cairo_surface_t *incoming;   /* the new scene, drawn off screen while it comes in */
 	bool animating;
+	int slid;                    /* slide in place: how far (px) the target's outgoing picture
+	                              * has moved; -1: the target no longer holds it */
+	const void *slide_pixels;    /* the target's pixels it is on */
 	/* kiosk: a scene held by hand (-1: the playlist's), and a transition on the monotonic
 	 * clock (trans_t0 > 0: its start, seconds) sliding in from the right (dir 1) or left */
 	int manual;
@@ -101,10 +112,24 @@ struct cw_wall *cw_wall_new(const struct cw_playlist *pl, const struct rd_theme 
 
 static void end_transition(struct cw_wall *w)
 {
-	cairo_surface_destroy(w->outgoing);
-	cairo_surface_destroy(w->incoming);
+	if (w->outgoing)
+		cairo_surface_destroy(w->outgoing);
+	if (w->incoming)
+		cairo_surface_destroy(w->incoming);
 	w->outgoing = w->incoming = NULL;
 	w->animating = false;
+}
+
+/* A view-sized RGB24 surface whose pages are already touched, so the render thread can
+ * paint into it at once (first touching 33 MB costs 10-150 ms of page faults at 4K). */
+static cairo_surface_t *touched_surface(const struct cw_view *v)
+{
+	cairo_surface_t *s = rd_surface_new(CAIRO_FORMAT_RGB24, v->w, v->h);
+	cairo_surface_flush(s);
+	memset(cairo_image_surface_get_data(s), 0,
+	       (size_t)cairo_image_surface_get_stride(s) * (size_t)v->h);
+	cairo_surface_mark_dirty(s);
+	return s;
 }
 
 static void *prep_main(void *arg)
@@ -113,34 +138,56 @@ static void *prep_main(void *arg)
 	struct prep *pr = &w->prep;
 	pthread_mutex_lock(&pr->mu);
 	for (;;) {
-		while (!pr->quit && (pr->scene < 0 || pr->done))
+		while (!pr->quit && !pr->trim && (pr->scene < 0 || pr->done))
 			pthread_cond_wait(&pr->cv, &pr->mu);
 		if (pr->quit)
 			break;
+		bool job = pr->scene >= 0 && !pr->done;
+		pr->trim = false;
 		int scene = pr->scene;
 		double at = pr->at;
 		const struct cw_snapshot *snap = pr->snap;
+		const struct cw_frame *like = pr->like;
+		bool fade = pr->fade;
 		pthread_mutex_unlock(&pr->mu);
-		/* the last switch freed a frame, its shapefiles and the transition's pictures, much
-		 * of it in this thread's malloc arena: give it back to the system here, off the
-		 * render thread, so a wall that runs for days stays flat */
+		/* a switch freed a frame, its shapefiles and the transition's pictures, much of it
+		 * in this thread's malloc arena: give it back to the system here, off the render
+		 * thread, so a wall that runs for days stays flat */
 		malloc_trim(0);
-		struct cw_frame *f = cw_frame_new(&w->scenes[scene], w->theme, w->view,
-		                                  w->utc_offset_min);
+		if (!job) {
+			pthread_mutex_lock(&pr->mu);
+			continue;
+		}
+		struct cw_frame *f = cw_frame_new_like(&w->scenes[scene], w->theme, w->view,
+		                                       w->utc_offset_min, like);
 		cairo_surface_t *pic = rd_surface_new(CAIRO_FORMAT_RGB24, w->view.w, w->view.h);
 		struct rd_damage ignored;
 		rd_damage_init(&ignored, w->view.w, w->view.h);
 		struct rd_err err;
 		bool ok = cw_frame_draw(f, pic, snap, at, &ignored, &err);
+		cairo_surface_t *out = ok && fade ? touched_surface(&w->view) : NULL;
 		pthread_mutex_lock(&pr->mu);
 		pr->frame = f;
 		pr->pic = pic;
+		pr->out = out;
 		pr->ok = ok;
 		pr->done = true;
 		pthread_cond_broadcast(&pr->cv);
 	}
 	pthread_mutex_unlock(&pr->mu);
+	rd_text_thread_end();
 	return NULL;
+}
+
+/* Asks the helper (when there is one) to give freed memory back to the system. */
+static void prep_trim(struct prep *pr)
+{
+	if (!pr->have_thread)
+		return;
+	pthread_mutex_lock(&pr->mu);
+	pr->trim = true;
+	pthread_cond_broadcast(&pr->cv);
+	pthread_mutex_unlock(&pr->mu);
 }
 
 /* Waits for the job (if any) to finish. */
@@ -152,23 +199,35 @@ static void prep_wait(struct prep *pr)
 	pthread_mutex_unlock(&pr->mu);
 }
 
-/* Waits for the job and hands its frame and picture over when it made scene `want`
- * successfully; drops it otherwise. The job slot is free afterwards. */
-static void prep_take(struct prep *pr, int want, struct cw_frame **frame, cairo_surface_t **pic)
+/* The job's results: the frame, its first picture, the fade's outgoing surface (or NULL). */
+struct made {
+	struct cw_frame *frame;
+	cairo_surface_t *pic, *out;
+};
+
+static void made_free(struct made *m)
 {
-	*frame = NULL, *pic = NULL;
+	cw_frame_free(m->frame);
+	if (m->pic)
+		cairo_surface_destroy(m->pic);
+	if (m->out)
+		cairo_surface_destroy(m->out);
+	*m = (struct made){NULL, NULL, NULL};
+}
+
+/* Waits for the job and hands its results over when it made scene `want` successfully; drops
+ * them otherwise (want -1). The job slot is free afterwards. */
+static void prep_take(struct prep *pr, int want, struct made *m)
+{
+	*m = (struct made){NULL, NULL, NULL};
 	if (pr->scene < 0)
 		return;
 	prep_wait(pr);
-	if (pr->scene == want && pr->ok) {
-		*frame = pr->frame, *pic = pr->pic;
-	} else {
-		cw_frame_free(pr->frame);
-		if (pr->pic)
-			cairo_surface_destroy(pr->pic);
-	}
+	*m = (struct made){pr->frame, pr->pic, pr->out};
+	if (pr->scene != want || !pr->ok)
+		made_free(m);
 	cw_snapshot_unref(pr->snap);
-	pr->snap = NULL, pr->frame = NULL, pr->pic = NULL;
+	pr->snap = NULL, pr->frame = NULL, pr->pic = NULL, pr->out = NULL, pr->like = NULL;
 	pr->scene = -1, pr->done = false;
 }
 
@@ -183,6 +242,8 @@ static void prep_start(struct cw_wall *w, int scene, double at, const struct cw_
 	pthread_mutex_lock(&pr->mu);
 	pr->snap = snap ? cw_snapshot_ref((struct cw_snapshot *)snap) : NULL;
 	pr->at = at;
+	pr->like = w->frame;
+	pr->fade = w->playlist.transition == CW_TRANSITION_FADE;
 	pr->done = false;
 	pr->scene = scene;
 	pthread_cond_broadcast(&pr->cv);
@@ -215,9 +276,8 @@ static void prep_maybe(struct cw_wall *w, const struct cw_snapshot *snap, double
 	if (pr->scene == scene && pr->at == at)
 		return; /* made or being made */
 	if (pr->scene >= 0) { /* another one: drop it */
-		struct cw_frame *f;
-		cairo_surface_t *pic;
-		prep_take(pr, -1, &f, &pic);
+		struct made m;
+		prep_take(pr, -1, &m);
 	}
 	prep_start(w, scene, at, snap);
 }
@@ -233,9 +293,8 @@ void cw_wall_free(struct cw_wall *w)
 		return;
 	struct prep *pr = &w->prep;
 	if (pr->have_thread) {
-		struct cw_frame *f;
-		cairo_surface_t *pic;
-		prep_take(pr, -1, &f, &pic);
+		struct made m;
+		prep_take(pr, -1, &m);
 		pthread_mutex_lock(&pr->mu);
 		pr->quit = true;
 		pthread_cond_broadcast(&pr->cv);
@@ -254,6 +313,8 @@ void cw_wall_invalidate(struct cw_wall *w)
 {
 	if (w->frame)
 		cw_frame_invalidate(w->frame);
+	if (w->animating && !w->outgoing)
+		w->slid = -1; /* a new target: the sliding picture is not on it */
 }
 
 const char *cw_wall_scene(const struct cw_wall *w)
@@ -287,18 +348,6 @@ double cw_wall_next_change(struct cw_wall *w, const struct cw_snapshot *snap, do
 	return next;
 }
 
-static cairo_surface_t *copy_surface(cairo_surface_t *src)
-{
-	int wd = cairo_image_surface_get_width(src), ht = cairo_image_surface_get_height(src);
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wd, ht);
-	cairo_t *cr = cairo_create(s);
-	cairo_set_source_surface(cr, src, 0, 0);
-	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
-	cairo_paint(cr);
-	cairo_destroy(cr);
-	return s;
-}
-
 /* dst = src, pixel for pixel (both view-sized). */
 static void paint_copy(cairo_surface_t *dst, cairo_surface_t *src)
 {
@@ -309,11 +358,60 @@ static void paint_copy(cairo_surface_t *dst, cairo_surface_t *src)
 	cairo_destroy(cr);
 }
 
+/* Whether the transition can slide the outgoing picture on target itself: a slide, onto a
+ * view-sized image of 4-byte pixels. */
+static bool slides_in_place(const struct cw_wall *w, cairo_surface_t *target)
+{
+	cairo_format_t f = cairo_image_surface_get_format(target);
+	return w->playlist.transition == CW_TRANSITION_SLIDE &&
+	       (f == CAIRO_FORMAT_RGB24 || f == CAIRO_FORMAT_ARGB32) &&
+	       cairo_image_surface_get_width(target) == w->view.w &&
+	       cairo_image_surface_get_height(target) == w->view.h;
+}
+
+/* The slide at dx pixels (0..view width) with the outgoing picture on the target: its rows
+ * move on by whole pixels (memmove) and the incoming picture's visible part is painted next
+ * to them, the same pixels as painting both pictures at their places. Pixels moved off the
+ * screen are gone, so the slide never moves back (a clock that steps back holds it). */
+static void slide_in_place(struct cw_wall *w, cairo_surface_t *target, int dx)
+{
+	int vw = w->view.w, vh = w->view.h;
+	if (dx < w->slid)
+		dx = w->slid;
+	int step = dx - w->slid;
+	if (step > 0 && dx < vw) {
+		cairo_surface_flush(target);
+		unsigned char *px = cairo_image_surface_get_data(target);
+		size_t stride = (size_t)cairo_image_surface_get_stride(target);
+		size_t keep = (size_t)(vw - dx) * 4, from = (size_t)(w->slid) * 4;
+		for (int y = 0; y < vh; y++) {
+			unsigned char *row = px + stride * (size_t)y;
+			if (w->slide_dir < 0) /* out to the right */
+				memmove(row + (size_t)dx * 4, row + from, keep);
+			else
+				memmove(row, row + (size_t)step * 4, keep);
+		}
+		cairo_surface_mark_dirty(target);
+	}
+	w->slid = dx;
+	cairo_t *cr = cairo_create(target);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_rectangle(cr, w->slide_dir < 0 ? 0 : vw - dx, 0, dx, vh);
+	cairo_clip(cr);
+	cairo_set_source_surface(cr, w->incoming, w->slide_dir < 0 ? dx - vw : vw - dx, 0);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+}
+
 /* Composes the two pictures at progress p (0..1) into target. Slide moves whole pixels. */
-static void compose(const struct cw_wall *w, cairo_surface_t *target, double p)
+static void compose(struct cw_wall *w, cairo_surface_t *target, double p)
 {
 	/* ease in-out */
 	double e = p < 0.5 ? 2 * p * p : 1 - pow(-2 * p + 2, 2) / 2;
+	if (!w->outgoing) {
+		slide_in_place(w, target, (int)round(e * w->view.w));
+		return;
+	}
 	cairo_t *cr = cairo_create(target);
 	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
 	if (w->playlist.transition == CW_TRANSITION_SLIDE) {
@@ -363,43 +461,60 @@ bool cw_wall_draw(struct cw_wall *w, cairo_surface_t *target, const struct cw_sn
 	if (want != w->current) {
 		bool first = w->current < 0;
 		/* made ahead on the helper thread (waiting for it if it is still at work) */
-		struct cw_frame *made;
-		cairo_surface_t *pic;
-		prep_take(&w->prep, want, &made, &pic);
-		if (!first && pos.transition < 1 && w->playlist.transition != CW_TRANSITION_NONE) {
-			end_transition(w);
-			/* the outgoing picture goes into the old frame's background: same size, RGB24,
-			 * memory already touched (a fresh 4K surface costs 10-150 ms of page faults) */
-			cairo_surface_t *bg = cw_frame_free_keep_background(w->frame);
-			w->frame = NULL;
-			if (bg && cairo_image_surface_get_width(bg) == w->view.w &&
-			    cairo_image_surface_get_height(bg) == w->view.h) {
-				paint_copy(bg, target);
-				w->outgoing = bg;
-			} else {
-				if (bg)
-					cairo_surface_destroy(bg);
-				w->outgoing = copy_surface(target);
-			}
-			w->incoming = pic ? pic
-			                  : rd_surface_new(CAIRO_FORMAT_RGB24, w->view.w,
-			                                               w->view.h);
-			pic = NULL;
-			w->animating = true;
-		}
-		cw_frame_free(w->frame);
-		w->frame = made ? made
-		                : cw_frame_new(&w->scenes[want], w->theme, w->view, w->utc_offset_min);
+		struct made m;
+		prep_take(&w->prep, want, &m);
+		struct cw_frame *old = w->frame;
+		w->frame = m.frame ? m.frame
+		                   : cw_frame_new_like(&w->scenes[want], w->theme, w->view,
+		                                       w->utc_offset_min, old);
+		m.frame = NULL;
 		cw_frame_set_overlay(w->frame, w->overlay);
 		w->current = want;
-		if (pic) { /* no transition: the made picture is where the frame goes on from */
-			paint_copy(target, pic);
-			cairo_surface_destroy(pic);
+		if (!first && pos.transition < 1 && w->playlist.transition != CW_TRANSITION_NONE) {
+			end_transition(w);
+			w->incoming = m.pic ? m.pic
+			                    : rd_surface_new(CAIRO_FORMAT_RGB24, w->view.w, w->view.h);
+			m.pic = NULL;
+			w->animating = true;
+			if (slides_in_place(w, target)) {
+				w->slid = 0;
+				w->slide_pixels = cairo_image_surface_get_data(target);
+			} else {
+				/* the outgoing picture goes into a surface whose memory is touched already
+				 * (a fresh 4K one costs 10-150 ms of page faults): the fade's, made ahead,
+				 * or the old frame's background when no other frame shares it */
+				cairo_surface_t *out = m.out;
+				m.out = NULL;
+				if (!out) {
+					out = cw_frame_free_keep_background(old);
+					old = NULL;
+				}
+				if (out && (cairo_image_surface_get_width(out) != w->view.w ||
+				            cairo_image_surface_get_height(out) != w->view.h)) {
+					cairo_surface_destroy(out);
+					out = NULL;
+				}
+				if (!out)
+					out = rd_surface_new(CAIRO_FORMAT_RGB24, w->view.w, w->view.h);
+				paint_copy(out, target);
+				w->outgoing = out;
+			}
+		}
+		cw_frame_free(old);
+		if (m.pic) { /* no transition: the made picture is where the frame goes on from */
+			paint_copy(target, m.pic);
 			rd_damage_add_all(damage);
 		}
+		made_free(&m);
+		if (!w->animating)
+			prep_trim(&w->prep);
 	}
+	/* a slide in place on a target that is not the one it started on (a new window
+	 * surface) has lost its outgoing picture: the incoming scene shows at once */
+	bool lost = w->animating && !w->outgoing &&
+	            (w->slid < 0 || cairo_image_surface_get_data(target) != w->slide_pixels);
 	bool ok;
-	if (w->animating && pos.transition < 1) {
+	if (w->animating && pos.transition < 1 && !lost) {
 		struct rd_damage ignored;
 		rd_damage_init(&ignored, w->view.w, w->view.h);
 		ok = cw_frame_draw(w->frame, w->incoming, snap, now, &ignored, err);
@@ -413,6 +528,7 @@ bool cw_wall_draw(struct cw_wall *w, cairo_surface_t *target, const struct cw_sn
 			paint_copy(target, w->incoming);
 			rd_damage_add_all(damage);
 			end_transition(w);
+			prep_trim(&w->prep);
 		}
 		ok = cw_frame_draw(w->frame, target, snap, now, damage, err);
 	}

@@ -2,7 +2,8 @@
 /* The wall: a playlist of scenes drawn one after another, with a transition between them.
  * It loads every scene of the playlist up front (so a bad scene file fails at start, naming
  * the file), keeps one frame for the scene on screen, and during a transition composes the
- * outgoing picture with the incoming one. The playlist position is a function of the clock,
+ * outgoing picture with the incoming one (a slide moves the outgoing picture on the target
+ * itself; a fade keeps a copy of it). The playlist position is a function of the clock,
  * so every tile of a wall shows the same scene at the same second.
  * One wall belongs to one thread; the theme must outlive it. */
 #include <stdbool.h>
@@ -32,7 +33,8 @@ void cw_wall_free(struct cw_wall *wall);
  * surface of the view's size, kept between calls) and adds what changed to damage. */
 bool cw_wall_draw(struct cw_wall *wall, cairo_surface_t *target, const struct cw_snapshot *snap,
                   double now, struct rd_damage *damage, struct rd_err *err);
-/* The next draw repaints everything (a new or resized target). */
+/* The next draw repaints everything (a new or resized target); a slide under way, whose
+ * outgoing picture was on the old target, ends there. */
 void cw_wall_invalidate(struct cw_wall *wall);
 /* The name of the scene on screen ("" before the first draw). */
 const char *cw_wall_scene(const struct cw_wall *wall);

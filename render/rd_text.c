@@ -248,6 +248,11 @@ static void thread_caches_free(void)
 	thread_context = NULL;
 }
 
+void rd_text_thread_end(void)
+{
+	thread_caches_free();
+}
+
 static struct {
 	struct rd_theme theme;
 	pthread_t thread;

@@ -56,3 +56,6 @@ void rd_text_warm(const struct rd_theme *theme);
  * thread, which frees its own caches. One at a time; nothing when the thread cannot start. */
 void rd_text_warm_start(const struct rd_theme *theme);
 void rd_text_warm_join(void);
+/* Frees the calling thread's Pango context and kept layouts (they are per thread): a thread
+ * that draws text and ends calls it last. Drawing text afterwards makes them anew. */
+void rd_text_thread_end(void);

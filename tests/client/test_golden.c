@@ -2,6 +2,8 @@
  * the same frame code as the window, compared with tests/golden/NAME.png (rd_golden_check:
  * exact first, then the tolerance documented in docs/testing.md). Regenerate with
  * tests/update-goldens and review the pictures before committing them. */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +15,12 @@
 #include "cw_frame.h"
 #include "cw_i18n.h"
 #include "cw_opts.h"
+#include "cw_playlist.h"
 #include "cw_present.h"
 #include "cw_scene.h"
 #include "cw_snapshot.h"
 #include "cw_theme.h"
+#include "cw_wall.h"
 #include "pr_json.h"
 #include "rd_png.h"
 
@@ -294,4 +298,134 @@ Test(golden, bezel_tiles_show_the_picture_behind_the_frames_hidden, .timeout = 1
 	cw_frame_free(tile);
 	cw_frame_free(whole);
 	cw_snapshot_unref(snap);
+}
+
+/* Whether a's pixels at (ax.., y) equal b's at (bx.., y) for n pixels of every row, colour
+ * only (the wall draws the incoming scene into RGB24, the presenter's target is ARGB32). */
+static bool same_columns(cairo_surface_t *a, int ax, cairo_surface_t *b, int bx, int n,
+                         int *bad_x, int *bad_y)
+{
+	cairo_surface_flush(a);
+	cairo_surface_flush(b);
+	int h = cairo_image_surface_get_height(a);
+	for (int y = 0; y < h; y++) {
+		const uint32_t *ra = (const uint32_t *)(cairo_image_surface_get_data(a) +
+		                                         (size_t)y * cairo_image_surface_get_stride(a));
+		const uint32_t *rb = (const uint32_t *)(cairo_image_surface_get_data(b) +
+		                                         (size_t)y * cairo_image_surface_get_stride(b));
+		for (int x = 0; x < n; x++)
+			if ((ra[ax + x] ^ rb[bx + x]) & 0xffffff) {
+				*bad_x = x, *bad_y = y;
+				return false;
+			}
+	}
+	return true;
+}
+
+/* A scene change of a two-scene playlist at 960x540 through its transition: every frame
+ * must be the last picture of the outgoing scene and a fresh picture of the incoming scene at
+ * that clock, composed as the transition says (slide: side by side, moved by whole pixels;
+ * fade: the incoming one over the outgoing one with the eased alpha). */
+static void check_transition(enum cw_transition kind)
+{
+	enum { W = 960, H = 540 };
+	struct rd_theme theme;
+	struct cw_scene incoming;
+	struct rd_err err;
+	char feed[4096];
+	int64_t now;
+	int offset;
+	pr_time_parse(clock_iso, &now, &offset);
+	cr_assert(cw_theme_load("dark", &theme, &err), "%s", err.msg);
+	cr_assert(cw_scene_load("industry", &incoming, &err), "%s", err.msg);
+	cr_assert(cw_feed_default_url(feed, sizeof feed, &err), "%s", err.msg);
+	struct cw_snapshot *snap = cw_feed_read(feed, now, &err);
+	cr_assert_not_null(snap, "%s", err.msg);
+	struct cw_playlist pl = {.name = "t", .transition = kind, .transition_s = 1, .count = 1};
+	pl.schedules[0] = (struct cw_schedule){.count = 2, .total = 20};
+	pl.schedules[0].items[0] = (struct cw_playlist_item){"city", 10};
+	pl.schedules[0].items[1] = (struct cw_playlist_item){"industry", 10};
+	/* the next change from city to industry */
+	struct cw_playlist_pos pos;
+	double t = (double)now;
+	cr_assert(cw_playlist_at(&pl, t, offset, &pos));
+	if (strcmp(pos.item->scene, "city") != 0)
+		t += pos.item->seconds - pos.into + 0.5;
+	cr_assert(cw_playlist_at(&pl, t, offset, &pos));
+	double change = t - pos.into + pos.item->seconds;
+	struct cw_view view = {W, H, 0, 0, W, H};
+	struct cw_wall *wall = cw_wall_new(&pl, &theme, view, offset, &err);
+	cr_assert_not_null(wall, "%s", err.msg);
+	struct cw_presenter *out = cw_present_image_new(W, H);
+	cairo_surface_t *target = out->ops->target(out);
+	struct rd_damage d;
+	rd_damage_init(&d, W, H);
+	cr_assert(cw_wall_draw(wall, target, snap, change - 2.5, &d, &err), "%s", err.msg);
+	cw_wall_settle(wall); /* the next scene is made ahead */
+	cr_assert(cw_wall_draw(wall, target, snap, change - 1.0 / 60, &d, &err), "%s", err.msg);
+	cr_assert_str_eq(cw_wall_scene(wall), "city");
+	cairo_surface_t *last = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+	cairo_t *cr = cairo_create(last);
+	cairo_set_source_surface(cr, target, 0, 0);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_t *want = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+	int checked = 0;
+	for (int k = 0; k <= 66; k++) {
+		double at = change + k / 60.0;
+		cr_assert(cw_wall_draw(wall, target, snap, at, &d, &err), "%s", err.msg);
+		cr_assert_str_eq(cw_wall_scene(wall), "industry");
+		cr_assert(cw_playlist_at(&pl, at, offset, &pos));
+		if (k % 5 != 1 || pos.transition >= 1)
+			continue;
+		/* the incoming scene at this clock, drawn afresh */
+		struct cw_frame *f = cw_frame_new(&incoming, &theme, view, offset);
+		cairo_surface_t *in = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+		struct rd_damage ignored;
+		rd_damage_init(&ignored, W, H);
+		cr_assert(cw_frame_draw(f, in, snap, at, &ignored, &err), "%s", err.msg);
+		double p = pos.transition, e = p < 0.5 ? 2 * p * p : 1 - pow(-2 * p + 2, 2) / 2;
+		int bx, by;
+		if (kind == CW_TRANSITION_SLIDE) {
+			int dx = (int)round(e * W);
+			cr_assert(same_columns(target, 0, last, dx, W - dx, &bx, &by),
+			          "frame %d: the outgoing scene moved by %d px differs at (%d,%d)", k, dx,
+			          bx, by);
+			cr_assert(same_columns(target, W - dx, in, 0, dx, &bx, &by),
+			          "frame %d: the incoming scene's first %d columns differ at (%d,%d)", k,
+			          dx, W - dx + bx, by);
+		} else {
+			cr = cairo_create(want);
+			cairo_set_source_surface(cr, last, 0, 0);
+			cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+			cairo_paint(cr);
+			cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+			cairo_set_source_surface(cr, in, 0, 0);
+			cairo_paint_with_alpha(cr, e);
+			cairo_destroy(cr);
+			cr_assert(same_columns(target, 0, want, 0, W, &bx, &by),
+			          "frame %d: the fade at %.3f differs at (%d,%d)", k, e, bx, by);
+		}
+		checked++;
+		cairo_surface_destroy(in);
+		cw_frame_free(f);
+	}
+	cr_assert_geq(checked, 10);
+	cr_assert_not(cw_wall_animating(wall), "the transition is over");
+	cairo_surface_destroy(want);
+	cairo_surface_destroy(last);
+	cw_presenter_free(out);
+	cw_wall_free(wall);
+	cw_snapshot_unref(snap);
+}
+
+Test(golden, a_slide_moves_the_outgoing_scene_out_as_the_incoming_one_comes_in, .timeout = 120)
+{
+	check_transition(CW_TRANSITION_SLIDE);
+}
+
+Test(golden, a_fade_shows_the_incoming_scene_over_the_last_outgoing_picture, .timeout = 120)
+{
+	check_transition(CW_TRANSITION_FADE);
 }
