@@ -1,3 +1,4 @@
+#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -6,12 +7,66 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hb.h>
 #include <pango/pangocairo.h>
 
 #include "rd_i18n.h"
 #include "rd_text.h"
 
 static _Thread_local PangoContext *thread_context;
+
+/* One mapping of each font file for the whole process. Every thread that draws text has its
+ * own Pango font map (they are not thread-safe), and each font map maps a font file once per
+ * face it uses (a .ttc holds several): on a live wall the Noto CJK collections were mapped nine
+ * times, each mapping's touched pages counted in resident memory again (~24 MB against ~15 MB
+ * for one of each) and faulted in again (~12 µs a page on these VMs). Pango's fc font map gets
+ * its HarfBuzz blob from hb_blob_create_from_file; defining that symbol here (exported from the
+ * executable, see render/CMakeLists.txt) puts this cache in front of HarfBuzz's own: a blob is
+ * immutable and reference-counted atomically, so threads may share it. The cache keeps one
+ * reference to each blob for the life of the process, as the font maps would have. */
+static struct {
+	pthread_mutex_t lock;
+	struct font_blob {
+		char *path;
+		hb_blob_t *blob;
+	} *v;
+	size_t n, cap;
+} font_blobs = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+hb_blob_t *hb_blob_create_from_file(const char *file_name);
+
+hb_blob_t *hb_blob_create_from_file(const char *file_name)
+{
+	static hb_blob_t *(*next)(const char *);
+	hb_blob_t *blob = NULL;
+	pthread_mutex_lock(&font_blobs.lock);
+	if (!next)
+		*(void **)&next = dlsym(RTLD_NEXT, "hb_blob_create_from_file");
+	for (size_t i = 0; file_name && i < font_blobs.n && !blob; i++)
+		if (strcmp(font_blobs.v[i].path, file_name) == 0)
+			blob = hb_blob_reference(font_blobs.v[i].blob);
+	if (!blob && next) {
+		blob = next(file_name);
+		/* An empty blob (the file could not be read) is not kept: a later call tries again. */
+		if (file_name && hb_blob_get_length(blob) > 0) {
+			if (font_blobs.n == font_blobs.cap) {
+				size_t cap = font_blobs.cap ? font_blobs.cap * 2 : 8;
+				struct font_blob *v = realloc(font_blobs.v, cap * sizeof *v);
+				if (v) {
+					font_blobs.v = v;
+					font_blobs.cap = cap;
+				}
+			}
+			char *path = font_blobs.n < font_blobs.cap ? strdup(file_name) : NULL;
+			if (path)
+				font_blobs.v[font_blobs.n++] =
+				    (struct font_blob){.path = path, .blob = hb_blob_reference(blob)};
+		}
+	}
+	pthread_mutex_unlock(&font_blobs.lock);
+	return blob ? blob : hb_blob_get_empty();
+}
+
 
 static PangoContext *context_for(cairo_t *cr)
 {

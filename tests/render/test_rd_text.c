@@ -1,4 +1,6 @@
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -113,4 +115,87 @@ Test(text, invalid_utf8_never_breaks_the_context)
 	cr_assert_gt(in, 50);
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
+}
+
+struct drawn {
+	cairo_surface_t *s;
+	pthread_barrier_t *drawn, *counted; /* NULL on the main thread */
+};
+
+static void *draw_sample(void *arg)
+{
+	struct drawn *d = arg;
+	d->s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 400, 60);
+	cairo_t *cr = cairo_create(d->s);
+	struct rd_text_style st = style(24);
+	rd_text_draw(cr, "合肥市 City 运行 123", 0, 0, 400, 30, &st);
+	st.bold = true;
+	rd_text_draw(cr, "指挥中心 Brain 456", 0, 30, 400, 30, &st);
+	cairo_destroy(cr);
+	if (d->drawn) { /* keep this thread's font map alive until the mappings are counted */
+		pthread_barrier_wait(d->drawn);
+		pthread_barrier_wait(d->counted);
+		rd_text_thread_end();
+	}
+	return NULL;
+}
+
+/* How many times the most-mapped font file is mapped into this process. */
+static int most_mappings_of_a_font(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	cr_assert_not_null(f);
+	char line[1024], paths[32][512];
+	int counts[32] = {0}, n = 0, most = 0;
+	while (fgets(line, sizeof line, f)) {
+		char *path = strchr(line, '/');
+		if (!path || (!strstr(path, ".ttc") && !strstr(path, ".otf") && !strstr(path, ".ttf")))
+			continue;
+		path[strcspn(path, "\n")] = '\0';
+		int i = 0;
+		while (i < n && strcmp(paths[i], path) != 0)
+			i++;
+		if (i == n && n < 32)
+			snprintf(paths[n++], sizeof paths[0], "%s", path);
+		if (i < n && ++counts[i] > most)
+			most = counts[i];
+	}
+	fclose(f);
+	return most;
+}
+
+Test(text, threads_share_one_mapping_of_each_font_file)
+{
+	enum { THREADS = 3 };
+	pthread_barrier_t drawn, counted;
+	pthread_barrier_init(&drawn, NULL, THREADS + 1);
+	pthread_barrier_init(&counted, NULL, THREADS + 1);
+	struct drawn main_thread = {0}, others[THREADS];
+	pthread_t t[THREADS];
+	draw_sample(&main_thread);
+	for (int i = 0; i < THREADS; i++) {
+		others[i] = (struct drawn){.drawn = &drawn, .counted = &counted};
+		cr_assert_eq(pthread_create(&t[i], NULL, draw_sample, &others[i]), 0);
+	}
+	pthread_barrier_wait(&drawn);
+	/* Four live Pango font maps (one a thread); a font file is mapped once for Cairo's
+	 * FreeType face and once for all the font maps' HarfBuzz faces, whatever faces they use. */
+	int most = most_mappings_of_a_font();
+	pthread_barrier_wait(&counted);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	cr_assert_gt(most, 0, "no font file is mapped");
+	cr_assert_leq(most, 2, "a font file is mapped %d times", most);
+	/* The same pixels on every thread. */
+	for (int i = 0; i < THREADS; i++) {
+		cairo_surface_flush(others[i].s);
+		cr_assert_eq(memcmp(cairo_image_surface_get_data(main_thread.s),
+		                    cairo_image_surface_get_data(others[i].s),
+		                    (size_t)cairo_image_surface_get_stride(main_thread.s) * 60),
+		             0);
+		cairo_surface_destroy(others[i].s);
+	}
+	cairo_surface_destroy(main_thread.s);
+	pthread_barrier_destroy(&drawn);
+	pthread_barrier_destroy(&counted);
 }
