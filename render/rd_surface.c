@@ -1,5 +1,5 @@
-#include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -8,10 +8,6 @@
 
 #include "rd_surface.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
 enum { HUGE_PAGE = 2 << 20 };
 
 /* rd_surface_pool_start's memory: [next, end) is not taken yet; the thread populates the
@@ -19,22 +15,39 @@ enum { HUGE_PAGE = 2 << 20 };
 static struct {
 	pthread_mutex_t mu;
 	unsigned char *next, *end;
+	unsigned char *touched; /* the populate thread has written to the pages below */
 	pthread_t thread;
 	bool open;
 	atomic_bool stop;
+	atomic_int taking; /* threads waiting in pool_take */
 } pool = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static void *populate(void *arg)
 {
-	unsigned char *p = arg;
-	/* a huge page at a time, from the front, which the first surfaces take */
-	for (; p < pool.end && !atomic_load(&pool.stop); p += HUGE_PAGE) {
-		size_t n = (size_t)(pool.end - p) < HUGE_PAGE ? (size_t)(pool.end - p) : HUGE_PAGE;
-		/* EINVAL: a kernel before 5.14; ENOMEM: a surface took and freed this part */
-		if (madvise(p, n, MADV_POPULATE_WRITE) != 0 && errno == EINVAL)
-			break;
+	(void)arg;
+	/* A huge page at a time, from the front, which the first surfaces take: one write a page
+	 * makes the kernel allocate and clear it. Not MADV_POPULATE_WRITE, which holds the
+	 * process's mmap lock through each call: every mmap and munmap of the threads loading files
+	 * (malloc's big blocks, font files) waited behind it, and loading took 9 ms in most runs but
+	 * up to 126 in some. A write fault takes only its memory area's lock. Under the pool's
+	 * mutex and only ahead of what was handed out, so no surface's pixels are written here. */
+	for (;;) {
+		if (atomic_load(&pool.taking)) { /* glibc's mutex is not fair: let the taker in */
+			sched_yield();
+			continue;
+		}
+		pthread_mutex_lock(&pool.mu);
+		unsigned char *p = pool.touched > pool.next ? pool.touched : pool.next;
+		p = (unsigned char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+		bool more = p < pool.end && !atomic_load(&pool.stop);
+		if (more) {
+			*(volatile unsigned char *)p = 0;
+			pool.touched = p + HUGE_PAGE;
+		}
+		pthread_mutex_unlock(&pool.mu);
+		if (!more)
+			return NULL;
 	}
-	return NULL;
 }
 
 void rd_surface_pool_start(size_t bytes)
@@ -61,9 +74,9 @@ void rd_surface_pool_start(size_t bytes)
 #ifdef MADV_HUGEPAGE
 	madvise(base, len, MADV_HUGEPAGE);
 #endif
-	pool.next = base, pool.end = base + len;
+	pool.next = pool.touched = base, pool.end = base + len;
 	atomic_store(&pool.stop, false);
-	if (pthread_create(&pool.thread, NULL, populate, base) != 0) {
+	if (pthread_create(&pool.thread, NULL, populate, NULL) != 0) {
 		munmap(base, len);
 		pool.next = pool.end = NULL;
 		pthread_mutex_unlock(&pool.mu);
@@ -76,14 +89,17 @@ void rd_surface_pool_start(size_t bytes)
 void rd_surface_pool_end(void)
 {
 	pthread_mutex_lock(&pool.mu);
-	if (pool.open) {
-		atomic_store(&pool.stop, true);
-		pthread_join(pool.thread, NULL);
-		if (pool.end > pool.next)
-			munmap(pool.next, (size_t)(pool.end - pool.next));
-		pool.next = pool.end = NULL;
-		pool.open = false;
-	}
+	bool open = pool.open;
+	pool.open = false; /* nothing more is taken from it */
+	atomic_store(&pool.stop, true);
+	pthread_mutex_unlock(&pool.mu);
+	if (!open)
+		return;
+	pthread_join(pool.thread, NULL); /* outside the mutex, which it takes a page at a time */
+	pthread_mutex_lock(&pool.mu);
+	if (pool.end > pool.next)
+		munmap(pool.next, (size_t)(pool.end - pool.next));
+	pool.next = pool.end = pool.touched = NULL;
 	pthread_mutex_unlock(&pool.mu);
 }
 
@@ -91,7 +107,9 @@ void rd_surface_pool_end(void)
 static unsigned char *pool_take(size_t keep)
 {
 	unsigned char *start = NULL;
+	atomic_fetch_add(&pool.taking, 1);
 	pthread_mutex_lock(&pool.mu);
+	atomic_fetch_sub(&pool.taking, 1);
 	if (pool.open && (size_t)(pool.end - pool.next) >= keep) {
 		start = pool.next;
 		pool.next += keep;

@@ -15,11 +15,10 @@ cairo_surface_t *rd_surface_new(cairo_format_t format, int w, int h);
 
 /* Startup: even in huge pages, fresh memory costs 1-3 ms per MB on these VMs (the host backs
  * it on first touch), and the first frame needs about three screens of it. This maps `bytes`
- * and has a thread of its own populate it (MADV_POPULATE_WRITE: the contents stay zero, so
- * the pages may be in use meanwhile) while the caller loads and lays out; the next
- * rd_surface_new calls take their memory from it in order. rd_surface_pool_end (after the
- * first frame) waits for the thread and unmaps what no surface took. One pool per process;
- * nothing happens when one is open, mmap fails or the kernel cannot populate (before 5.14):
+ * and has a thread of its own fault its huge pages in, ahead of what surfaces took, while the
+ * caller loads and lays out; the next rd_surface_new calls take their memory from it in
+ * order. rd_surface_pool_end (after the first frame) stops the thread and unmaps what no
+ * surface took. One pool per process; nothing happens when one is open or mmap fails:
  * surfaces then come from rd_surface_new's own mappings. */
 void rd_surface_pool_start(size_t bytes);
 void rd_surface_pool_end(void);
