@@ -227,6 +227,7 @@ bool cw_setup_load(const struct cw_opts *o, const char *default_playlist, int64_
 	}
 	struct cw_feed_config fc;
 	cw_feed_config_from(&fc, &s->config);
+	fc.url = s->feed_url; /* --feed's, when it named the backend (it was dropped here) */
 	fc.token = s->token;
 	s->snap = cw_feed_once(&fc, now, err);
 	return s->snap != NULL;
