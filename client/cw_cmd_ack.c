@@ -9,6 +9,7 @@
 
 #include "cw_commands.h"
 #include "cw_config.h"
+#include "cw_curl.h"
 #include "cw_feed.h"
 #include "cw_opts.h"
 #include "cw_outbox.h"
@@ -41,10 +42,10 @@ static void deliver(CURL *easy, const struct cw_feed_config *cfg, struct cw_outb
 	cw_http_setup(easy, cfg, url, 0, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
 	              a->key, &body, &headers, errbuf);
 	json_object_put(o);
-	CURLcode rc = curl_easy_perform(easy);
+	CURLcode rc = cw_curl->easy_perform(easy);
 	long status = 0;
 	if (rc == CURLE_OK)
-		curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+		cw_curl->easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	else
 		cw_http_describe(url, rc, errbuf, 0, &body, neterr, sizeof neterr);
 	cw_ack_judge(a, status, body.data, body.len, neterr, cw_now() * 1000, cfg->backoff_min_ms,
@@ -52,7 +53,7 @@ static void deliver(CURL *easy, const struct cw_feed_config *cfg, struct cw_outb
 	struct rd_err err;
 	if (!cw_outbox_record(ob, a, cw_now(), &err))
 		fprintf(stderr, "cbwall ack: %s\n", err.msg);
-	curl_slist_free_all(headers);
+	cw_curl->slist_free_all(headers);
 	cw_body_finish(&body);
 }
 
@@ -129,8 +130,14 @@ int cw_cmd_ack(int argc, char **argv)
 		return 2;
 	}
 	/* from here on the ack is on disk: whatever happens, it is pending */
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	CURL *easy = curl_easy_init();
+	if (!cw_curl_load(&err)) {
+		fprintf(stderr, "cbwall ack: %s; %s stays in the outbox %s\n", err.msg,
+		        alert_id ? "the ack" : "every pending ack", outbox);
+		cw_outbox_close(ob);
+		return EXIT_QUEUED;
+	}
+	cw_curl->global_init(CURL_GLOBAL_DEFAULT);
+	CURL *easy = cw_curl->easy_init();
 	int code = 0;
 	if (alert_id) {
 		deliver(easy, &cfg, ob, &mine);
@@ -168,8 +175,8 @@ int cw_cmd_ack(int argc, char **argv)
 		if (down && code != EXIT_QUEUED)
 			code = EXIT_QUEUED;
 	}
-	curl_easy_cleanup(easy);
-	curl_global_cleanup();
+	cw_curl->easy_cleanup(easy);
+	cw_curl->global_cleanup();
 	cw_outbox_close(ob);
 	return code;
 }

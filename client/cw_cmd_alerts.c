@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cw_commands.h"
+#include "cw_curl.h"
 #include "cw_feed.h"
 #include "cw_opts.h"
 #include "cw_outbox.h"
@@ -60,9 +61,9 @@ static bool fetch(CURL *easy, const struct cw_feed_config *cfg, int64_t since, i
 	struct cw_body body = {0};
 	struct curl_slist *headers;
 	cw_http_setup(easy, cfg, url, wait, NULL, NULL, &body, &headers, errbuf);
-	CURLcode rc = curl_easy_perform(easy);
+	CURLcode rc = cw_curl->easy_perform(easy);
 	long status = 0;
-	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	cw_curl->easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	bool ok = false;
 	struct json_object *obj = NULL;
 	struct pr_err perr;
@@ -75,7 +76,7 @@ static bool fetch(CURL *easy, const struct cw_feed_config *cfg, int64_t since, i
 	else
 		ok = true;
 	json_object_put(obj);
-	curl_slist_free_all(headers);
+	cw_curl->slist_free_all(headers);
 	cw_body_finish(&body);
 	return ok;
 }
@@ -119,8 +120,12 @@ int cw_cmd_alerts(int argc, char **argv)
 		fprintf(stderr, "cbwall alerts: %s\n", err.msg);
 		return 2;
 	}
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	CURL *easy = curl_easy_init();
+	if (!cw_curl_load(&err)) {
+		fprintf(stderr, "cbwall alerts: %s\n", err.msg);
+		return 1;
+	}
+	cw_curl->global_init(CURL_GLOBAL_DEFAULT);
+	CURL *easy = cw_curl->easy_init();
 	int64_t since = 0;
 	int code = 0, fails = 0;
 	bool listed = false;
@@ -153,7 +158,7 @@ int cw_cmd_alerts(int argc, char **argv)
 		if (listed && !follow)
 			break;
 	}
-	curl_easy_cleanup(easy);
-	curl_global_cleanup();
+	cw_curl->easy_cleanup(easy);
+	cw_curl->global_cleanup();
 	return code;
 }

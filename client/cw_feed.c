@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cw_config.h"
+#include "cw_curl.h"
 #include "cw_feed.h"
 #include "cw_opts.h"
 #include "cw_outbox.h"
@@ -403,7 +404,7 @@ static struct curl_slist *add_header(struct curl_slist *h, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	struct curl_slist *n = curl_slist_append(h, line);
+	struct curl_slist *n = cw_curl->slist_append(h, line);
 	if (!n)
 		abort();
 	return n;
@@ -413,29 +414,29 @@ void cw_http_setup(CURL *e, const struct cw_feed_config *cfg, const char *url, i
                    const char *post_body, const char *idem_key, struct cw_body *body,
                    struct curl_slist **headers, char errbuf[CURL_ERROR_SIZE])
 {
-	curl_easy_reset(e);
+	cw_curl->easy_reset(e);
 	errbuf[0] = '\0';
 	body->max = cfg->body_max ? cfg->body_max : PR_BODY_MAX;
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)cfg->connect_timeout_s);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)(cfg->timeout_s + extra_s));
+	cw_curl->easy_setopt(e, CURLOPT_URL, url);
+	cw_curl->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	cw_curl->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	cw_curl->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	cw_curl->easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)cfg->connect_timeout_s);
+	cw_curl->easy_setopt(e, CURLOPT_TIMEOUT, (long)(cfg->timeout_s + extra_s));
 	/* a server that trickles: under 16 bytes/s for this long ends the request */
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 16L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
-	                 (long)((cfg->timeout_s < 10 ? cfg->timeout_s : 10) + extra_s));
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	cw_curl->easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 16L);
+	cw_curl->easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
+	                     (long)((cfg->timeout_s < 10 ? cfg->timeout_s : 10) + extra_s));
+	cw_curl->easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	cw_curl->easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	cw_curl->easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (cfg->ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_file);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)body->max);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "cbwall/" CBWALL_VERSION);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, body_write);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, body);
+		cw_curl->easy_setopt(e, CURLOPT_CAINFO, cfg->ca_file);
+	cw_curl->easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)body->max);
+	cw_curl->easy_setopt(e, CURLOPT_USERAGENT, "cbwall/" CBWALL_VERSION);
+	cw_curl->easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+	cw_curl->easy_setopt(e, CURLOPT_WRITEFUNCTION, body_write);
+	cw_curl->easy_setopt(e, CURLOPT_WRITEDATA, body);
 	struct curl_slist *h = add_header(NULL, "Accept: application/json");
 	if (cfg->token && *cfg->token)
 		h = add_header(h, "Authorization: Bearer %s", cfg->token);
@@ -444,10 +445,10 @@ void cw_http_setup(CURL *e, const struct cw_feed_config *cfg, const char *url, i
 	if (post_body) {
 		h = add_header(h, "Content-Type: application/json");
 		h = add_header(h, "Expect:");
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(post_body));
-		curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, post_body);
+		cw_curl->easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(post_body));
+		cw_curl->easy_setopt(e, CURLOPT_COPYPOSTFIELDS, post_body);
 	}
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	cw_curl->easy_setopt(e, CURLOPT_HTTPHEADER, h);
 	*headers = h;
 }
 
@@ -457,7 +458,7 @@ void cw_http_describe(const char *url, CURLcode rc, const char *errbuf, long sta
 	if (body->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		pr_fmt(buf, n, "%s: answer larger than %zu bytes, not read", url, body->max);
 	} else if (rc != CURLE_OK) {
-		pr_fmt(buf, n, "%s: %s", url, errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
+		pr_fmt(buf, n, "%s: %s", url, errbuf && *errbuf ? errbuf : cw_curl->easy_strerror(rc));
 	} else {
 		struct pr_api_error e;
 		struct json_object *obj;
@@ -493,6 +494,7 @@ struct cw_feed {
 	CURLM *multi;
 	pthread_t thread;
 	bool started, once;
+	bool curl_up; /* curl_open called libcurl's global init (the feed's thread, or once's) */
 	atomic_bool stop, ack_kick;
 
 	pthread_mutex_t lock;      /* latest, ui_outbox */
@@ -572,12 +574,7 @@ struct cw_feed *cw_feed_new(const struct cw_feed_config *cfg, struct rd_err *err
 	if (f->cfg.backoff_max_ms < f->cfg.backoff_min_ms)
 		f->cfg.backoff_max_ms = f->cfg.backoff_min_ms;
 	cw_outbox_token_tag(f->token, f->tag);
-	curl_global_init(CURL_GLOBAL_DEFAULT); /* reference-counted; thread-safe since 7.84 */
 	pthread_mutex_init(&f->lock, NULL);
-	f->multi = curl_multi_init();
-	for (int s = 0; s < CW_SRC_COUNT; s++)
-		f->jobs[s].easy = curl_easy_init();
-	f->ack.easy = curl_easy_init();
 	f->st.live = true;
 	f->st.conn = CW_CONN_CONNECTING;
 	pr_fmt(f->st.source, sizeof f->st.source, "%s", f->url);
@@ -596,12 +593,44 @@ struct cw_feed *cw_feed_new(const struct cw_feed_config *cfg, struct rd_err *err
 	return f;
 }
 
+/* Loads libcurl (on the feed's thread: see cw_curl.h) and makes the transfer handles; the
+ * multi handle is published last, under the lock, for cw_feed_ack and cw_feed_free to wake
+ * the thread with. */
+static bool curl_open(struct cw_feed *f, struct rd_err *err)
+{
+	if (!cw_curl_load(err))
+		return false;
+	cw_curl->global_init(CURL_GLOBAL_DEFAULT); /* reference-counted; thread-safe since 7.84 */
+	f->curl_up = true;
+	for (int s = 0; s < CW_SRC_COUNT; s++)
+		f->jobs[s].easy = cw_curl->easy_init();
+	f->ack.easy = cw_curl->easy_init();
+	CURLM *multi = cw_curl->multi_init();
+	pthread_mutex_lock(&f->lock);
+	f->multi = multi;
+	pthread_mutex_unlock(&f->lock);
+	bool ok = multi && f->ack.easy;
+	for (int s = 0; s < CW_SRC_COUNT; s++)
+		ok = ok && f->jobs[s].easy;
+	return ok || rd_err_set(err, "libcurl: out of memory for the feed's transfers");
+}
+
+static void wake(struct cw_feed *f)
+{
+	pthread_mutex_lock(&f->lock);
+	CURLM *multi = f->multi;
+	pthread_mutex_unlock(&f->lock);
+	if (multi) /* otherwise the thread has not polled yet and sees the news first */
+		cw_curl->multi_wakeup(multi);
+}
+
 static void job_finish(struct cw_feed *f, struct job *j)
 {
 	if (j->busy)
-		curl_multi_remove_handle(f->multi, j->easy);
+		cw_curl->multi_remove_handle(f->multi, j->easy);
 	j->busy = false;
-	curl_slist_free_all(j->headers);
+	if (j->headers)
+		cw_curl->slist_free_all(j->headers);
 	j->headers = NULL;
 	cw_body_finish(&j->body);
 }
@@ -611,10 +640,10 @@ static void job_start(struct cw_feed *f, struct job *j, int extra_s, const char 
 {
 	cw_http_setup(j->easy, &f->cfg, j->url, extra_s, post, key, &j->body, &j->headers,
 	              j->errbuf);
-	curl_easy_setopt(j->easy, CURLOPT_PRIVATE, j);
+	cw_curl->easy_setopt(j->easy, CURLOPT_PRIVATE, j);
 	j->started_ms = cw_mono_ms();
 	j->busy = true;
-	curl_multi_add_handle(f->multi, j->easy);
+	cw_curl->multi_add_handle(f->multi, j->easy);
 }
 
 static const char *const paths[CW_SRC_COUNT] = {"/api/v1/metrics", "/api/v1/districts",
@@ -672,7 +701,7 @@ static void source_done(struct cw_feed *f, int s, CURLcode rc)
 {
 	struct job *j = &f->jobs[s];
 	long status = 0;
-	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+	cw_curl->easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
 	double now_ms = cw_mono_ms(), took = now_ms - j->started_ms;
 	int64_t now = cw_now();
 	char why[1200];
@@ -756,7 +785,7 @@ static void ack_done(struct cw_feed *f, CURLcode rc)
 {
 	struct job *j = &f->ack;
 	long status = 0;
-	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+	cw_curl->easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
 	char neterr[512] = "";
 	if (rc != CURLE_OK)
 		cw_http_describe(j->name, rc, j->errbuf, 0, &j->body, neterr, sizeof neterr);
@@ -815,15 +844,15 @@ static int turn(struct cw_feed *f)
 			start_ack(f);
 	}
 	int running;
-	curl_multi_perform(f->multi, &running);
+	cw_curl->multi_perform(f->multi, &running);
 	CURLMsg *m;
 	int left;
-	while ((m = curl_multi_info_read(f->multi, &left))) {
+	while ((m = cw_curl->multi_info_read(f->multi, &left))) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		struct job *j = NULL;
 		CURLcode rc = m->data.result;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+		cw_curl->easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
 		if (j == &f->ack)
 			ack_done(f, rc);
 		else
@@ -842,11 +871,21 @@ static int turn(struct cw_feed *f)
 static void *thread_main(void *arg)
 {
 	struct cw_feed *f = arg;
+	struct rd_err err;
+	if (!curl_open(f, &err)) {
+		/* nothing can be fetched: the wall says why and keeps what it shows */
+		flog(f, "feed: %s", err.msg);
+		set_conn(f, false, err.msg);
+		publish(f);
+		while (!atomic_load(&f->stop))
+			usleep(50 * 1000);
+		return NULL;
+	}
 	refresh_acks(f);
 	while (!atomic_load(&f->stop)) {
 		int wait = turn(f);
 		if (!atomic_load(&f->stop))
-			curl_multi_poll(f->multi, NULL, 0, wait, NULL);
+			cw_curl->multi_poll(f->multi, NULL, 0, wait, NULL);
 	}
 	return NULL;
 }
@@ -866,23 +905,27 @@ void cw_feed_free(struct cw_feed *f)
 		return;
 	if (f->started) {
 		atomic_store(&f->stop, true);
-		curl_multi_wakeup(f->multi);
+		wake(f);
 		pthread_join(f->thread, NULL);
 	}
-	for (int s = 0; s < CW_SRC_COUNT; s++) {
+	for (int s = 0; s < CW_SRC_COUNT; s++)
 		job_finish(f, &f->jobs[s]);
-		curl_easy_cleanup(f->jobs[s].easy);
-	}
 	job_finish(f, &f->ack);
-	curl_easy_cleanup(f->ack.easy);
-	curl_multi_cleanup(f->multi);
+	bool opened = f->curl_up;
+	if (opened) {
+		for (int s = 0; s < CW_SRC_COUNT; s++)
+			cw_curl->easy_cleanup(f->jobs[s].easy);
+		cw_curl->easy_cleanup(f->ack.easy);
+		cw_curl->multi_cleanup(f->multi);
+	}
 	cw_outbox_close(f->outbox);
 	cw_outbox_close(f->ui_outbox);
 	cw_snapshot_unref(f->latest);
 	state_finish(&f->st);
 	pthread_mutex_destroy(&f->lock);
 	free(f);
-	curl_global_cleanup();
+	if (opened)
+		cw_curl->global_cleanup();
 }
 
 struct cw_snapshot *cw_feed_latest(struct cw_feed *f)
@@ -905,7 +948,7 @@ bool cw_feed_ack(struct cw_feed *f, const char *alert_id, const char *note, stru
 	pthread_mutex_unlock(&f->lock);
 	if (ok) {
 		atomic_store(&f->ack_kick, true);
-		curl_multi_wakeup(f->multi);
+		wake(f);
 	}
 	return ok;
 }
@@ -919,6 +962,10 @@ struct cw_snapshot *cw_feed_once(const struct cw_feed_config *cfg, int64_t now,
 	if (!f)
 		return NULL;
 	f->once = true;
+	if (!curl_open(f, err)) {
+		cw_feed_free(f);
+		return NULL;
+	}
 	for (;;) {
 		bool pending = false;
 		int wait = turn(f);
@@ -926,7 +973,7 @@ struct cw_snapshot *cw_feed_once(const struct cw_feed_config *cfg, int64_t now,
 			pending |= !f->done[s];
 		if (!pending)
 			break;
-		curl_multi_poll(f->multi, NULL, 0, wait, NULL);
+		cw_curl->multi_poll(f->multi, NULL, 0, wait, NULL);
 	}
 	struct cw_snapshot *snap = NULL;
 	if (!f->st.metrics)

@@ -15,6 +15,23 @@ pass "same inputs, same bytes"
 cmp -s "$WORK/a.png" "$WORK/c.png" || fail "--feed file:// of the demo fixtures differs from the default"
 pass "--feed file:// reads the same fixtures"
 
+# libcurl and its ~25 libraries are loaded only by what talks HTTP (client/cw_curl.h)
+readelf -d "$CBWALL" | grep -q 'NEEDED.*libcurl' && fail "cbwall links libcurl at start"
+LD_DEBUG=files "$CBWALL" snapshot --clock "$CLOCK" --size 640x360 -o "$WORK/d.png" 2>"$WORK/ld.txt"
+grep -q 'file=libcurl' "$WORK/ld.txt" && fail "a snapshot loaded libcurl"
+pass "no libcurl for a snapshot of files"
+rm -f "$WORK/d.png"
+set +e
+LD_DEBUG=files "$CBWALL" snapshot --size 640x360 --feed http://127.0.0.1:9 -o "$WORK/d.png" 2>"$WORK/ld.txt"
+got=$?
+set -e
+[ "$got" = 1 ] || fail "snapshot of a backend that is down: exit $got"
+grep -q 'file=libcurl' "$WORK/ld.txt" || fail "an http feed did not load libcurl"
+grep -q 'http://127.0.0.1:9/api/v1/metrics: .*connect' "$WORK/ld.txt" ||
+	fail "a backend that is down, not named: $(grep -v '^ *[0-9]*:' "$WORK/ld.txt")"
+[ ! -e "$WORK/d.png" ] || fail "a snapshot of a backend that is down wrote a picture"
+pass "--feed http:// loads libcurl and names the backend that is down"
+
 expect_fail() { # code pattern args...
 	code=$1 pattern=$2
 	shift 2

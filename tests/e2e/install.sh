@@ -52,6 +52,7 @@ pass "packaging/build-debs built $(basename "$DEB_WALL") and $(basename "$DEB_D"
 field() { dpkg-deb -f "$1" "$2"; }
 field "$DEB_WALL" Depends | grep -q 'fonts-noto-cjk' || fail "cbwall does not depend on fonts-noto-cjk"
 field "$DEB_WALL" Depends | grep -q 'libsdl2' || fail "cbwall's Depends lack its shared libraries: $(field "$DEB_WALL" Depends)"
+field "$DEB_WALL" Depends | grep -q "libcurl4" || fail "cbwall does not depend on libcurl4 (loaded at run time): $(field "$DEB_WALL" Depends)"
 field "$DEB_D" Depends | grep -q 'libmicrohttpd' || fail "cbwalld's Depends lack libmicrohttpd: $(field "$DEB_D" Depends)"
 field "$DEB_D" Depends | grep -q 'libsqlite3' || fail "cbwalld's Depends lack libsqlite3"
 dpkg-deb -c "$DEB_WALL" | grep -q '\./usr/share/man/man1/cbwall\.1\.gz$' || fail "no cbwall(1) in the package"
