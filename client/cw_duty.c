@@ -129,8 +129,8 @@ void cw_duty_refresh(struct cw_duty *d, struct cw_snapshot *snap, double now)
 	}
 	d->snap_gen = snap ? snap->generation : 0;
 	d->stale = false;
-	d->row_count = snap ? cw_duty_rows(snap->alerts, snap->alert_count, &d->filter, d->rows,
-	                                   CW_DUTY_ROWS_MAX)
+	d->row_count = snap ? cw_duty_rows(snap->alerts, snap->alert_count, &d->filter, d->selected,
+	                                   d->rows, CW_DUTY_ROWS_MAX)
 	                    : 0;
 	int sel = snap ? cw_duty_reselect(snap->alerts, d->rows, d->row_count, d->selected, d->sel)
 	               : -1;

@@ -1,3 +1,5 @@
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,12 +96,18 @@ static int by_order(const void *x, const void *y)
 }
 
 size_t cw_duty_rows(const struct pr_alert *alerts, size_t n, const struct cw_duty_filter *f,
-                    uint32_t *rows, size_t max)
+                    const char *keep, uint32_t *rows, size_t max)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < n && k < max && i <= UINT32_MAX; i++)
-		if (cw_duty_match(&alerts[i], f))
+	size_t k = 0, keep_at = SIZE_MAX;
+	for (size_t i = 0; i < n && i <= UINT32_MAX; i++) {
+		bool match = cw_duty_match(&alerts[i], f);
+		if (keep && *keep && strcmp(alerts[i].id, keep) == 0)
+			keep_at = match && k < max ? SIZE_MAX : i; /* listed anyway, or to add */
+		if (match && k < max)
 			rows[k++] = (uint32_t)i;
+	}
+	if (keep_at != SIZE_MAX && max > 0) /* in the last place when the list is full */
+		rows[k < max ? k++ : k - 1] = (uint32_t)keep_at;
 	/* qsort has no context argument in C11; the console is used by the render thread only,
 	 * and the unit tests call this from one thread */
 	sort_base = alerts;

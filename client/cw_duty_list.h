@@ -36,9 +36,11 @@ bool cw_duty_match(const struct pr_alert *a, const struct cw_duty_filter *f);
  * newest raised first; then id. Acknowledging does not move a row. */
 int cw_duty_compare(const struct pr_alert *a, const struct pr_alert *b);
 /* Indexes into alerts[0..n) of the rows f lets through, in the console's order; at most max.
- * Returns how many. */
+ * Alert keep (the selection; NULL or "" for none) stays listed when it no longer matches f:
+ * under 未确认, another desk's ack would otherwise take the row from under the officer and the
+ * selection to another alert, which the next A would acknowledge. Returns how many. */
 size_t cw_duty_rows(const struct pr_alert *alerts, size_t n, const struct cw_duty_filter *f,
-                    uint32_t *rows, size_t max);
+                    const char *keep, uint32_t *rows, size_t max);
 /* The row showing alert id, or -1. */
 int cw_duty_find(const struct pr_alert *alerts, const uint32_t *rows, size_t n, const char *id);
 /* The selection after the rows changed: the row of id when it is still listed, else the row

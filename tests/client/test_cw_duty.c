@@ -43,7 +43,7 @@ TestSuite(duty, .init = setup);
 
 static size_t rows_of(const struct cw_duty_filter *f, uint32_t *rows)
 {
-	return cw_duty_rows(city, 6, f, rows, CW_DUTY_ROWS_MAX);
+	return cw_duty_rows(city, 6, f, NULL, rows, CW_DUTY_ROWS_MAX);
 }
 
 Test(duty, default_filter_lists_unresolved_by_grade_then_newest)
@@ -108,7 +108,7 @@ Test(duty, max_caps_the_rows)
 	cw_duty_filter_default(&f);
 	f.status = CW_DUTY_ALL;
 	uint32_t rows[3];
-	cr_assert_eq(cw_duty_rows(city, 6, &f, rows, 3), 3);
+	cr_assert_eq(cw_duty_rows(city, 6, &f, NULL, rows, 3), 3);
 }
 
 Test(duty, selection_follows_the_alert_across_changes)
@@ -132,6 +132,36 @@ Test(duty, selection_follows_the_alert_across_changes)
 	cr_assert_eq(cw_duty_reselect(city, rows, n, "AL1", 7), 1, "clamped to the last row");
 	cr_assert_eq(cw_duty_reselect(city, rows, n, "", -1), 0, "nothing selected: the first row");
 	cr_assert_eq(cw_duty_reselect(city, rows, 0, "AL1", 3), -1, "no rows: no selection");
+}
+
+/* Under 未确认 the officer has AL3 selected; another desk acknowledges it. The row stays, and
+ * the selection on it, so the next A answers "already acknowledged by …" instead of
+ * acknowledging AL1, which took its place, unseen. Moving away lets it go. */
+Test(duty, the_selected_alert_stays_listed_when_it_leaves_the_filter)
+{
+	struct cw_duty_filter f;
+	cw_duty_filter_default(&f);
+	f.status = CW_DUTY_NEW;
+	uint32_t rows[CW_DUTY_ROWS_MAX];
+	size_t n = cw_duty_rows(city, 6, &f, "AL3", rows, CW_DUTY_ROWS_MAX);
+	cr_assert_eq(n, 3); /* AL3 AL1 AL5 */
+	cr_assert_eq(cw_duty_reselect(city, rows, n, "AL3", 0), 0);
+	city[2].status = PR_ALERT_ACKED;
+	n = cw_duty_rows(city, 6, &f, "AL3", rows, CW_DUTY_ROWS_MAX);
+	cr_assert_eq(n, 3, "the acknowledged selection is still listed");
+	cr_assert_eq(rows[0], 2, "in its place");
+	cr_assert_eq(cw_duty_reselect(city, rows, n, "AL3", 0), 0, "and still selected");
+	n = cw_duty_rows(city, 6, &f, "AL1", rows, CW_DUTY_ROWS_MAX);
+	cr_assert_eq(n, 2, "once the selection moved on, it goes");
+	cr_assert_eq(cw_duty_find(city, rows, n, "AL3"), -1);
+	/* a full list: the kept alert takes the last place */
+	uint32_t two[2];
+	n = cw_duty_rows(city, 6, &f, "AL3", two, 2);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(cw_duty_find(city, two, n, "AL3"), 0);
+	/* an id no longer in the feed keeps nothing */
+	n = cw_duty_rows(city, 6, &f, "AL99", rows, CW_DUTY_ROWS_MAX);
+	cr_assert_eq(n, 2);
 }
 
 Test(duty, move_and_scroll)
