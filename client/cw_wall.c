@@ -112,10 +112,8 @@ struct cw_wall *cw_wall_new(const struct cw_playlist *pl, const struct rd_theme 
 
 static void end_transition(struct cw_wall *w)
 {
-	if (w->outgoing)
-		cairo_surface_destroy(w->outgoing);
-	if (w->incoming)
-		cairo_surface_destroy(w->incoming);
+	cairo_surface_destroy(w->outgoing); /* NULL is fine */
+	cairo_surface_destroy(w->incoming);
 	w->outgoing = w->incoming = NULL;
 	w->animating = false;
 }
@@ -208,10 +206,8 @@ struct made {
 static void made_free(struct made *m)
 {
 	cw_frame_free(m->frame);
-	if (m->pic)
-		cairo_surface_destroy(m->pic);
-	if (m->out)
-		cairo_surface_destroy(m->out);
+	cairo_surface_destroy(m->pic); /* NULL is fine */
+	cairo_surface_destroy(m->out);
 	*m = (struct made){NULL, NULL, NULL};
 }
 
