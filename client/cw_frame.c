@@ -343,14 +343,17 @@ bool cw_frame_draw(struct cw_frame *f, cairo_surface_t *target, const struct cw_
 			cairo_paint(cr);
 			cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
 		}
-		p->kind->draw(p, cr, &c);
+		static const char prefix[] = "数据更新于 ";
+		const char *brief = NULL;
 		if (is_stale) {
-			static const char prefix[] = "数据更新于 ";
-			const char *brief = strncmp(stale, prefix, sizeof prefix - 1) == 0
-			                        ? stale + sizeof prefix - 1
-			                        : stale;
-			rd_stale_mark(cr, f->theme, p->rect, stale, brief, scale_h(v));
+			brief = strncmp(stale, prefix, sizeof prefix - 1) == 0 ? stale + sizeof prefix - 1
+			                                                        : stale;
+			c.stale_corner = rd_stale_corner(cr, f->theme, p->rect, stale, brief, scale_h(v));
 		}
+		p->kind->draw(p, cr, &c);
+		c.stale_corner = 0;
+		if (is_stale)
+			rd_stale_mark(cr, f->theme, p->rect, stale, brief, scale_h(v));
 		cairo_restore(cr);
 		p->key = key;
 		p->marked = is_stale;

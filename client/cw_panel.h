@@ -22,6 +22,8 @@ struct cw_panel_ctx {
 	int utc_offset_min;
 	double now;           /* Unix seconds, fractional */
 	const struct cw_snapshot *snap; /* may be NULL: no data yet */
+	double stale_corner; /* in a draw under the stale mark: how far in from the panel's right
+	                      * edge its chip covers the top (rd_stale_corner); else 0 */
 };
 
 struct cw_panel;

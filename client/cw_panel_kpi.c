@@ -86,7 +86,8 @@ static void kpi_draw(struct cw_panel *p, cairo_t *cr, const struct cw_panel_ctx 
 	char num[48], unit[48];
 	struct rd_kpi k = {.label = p->def->title[0] ? p->def->title : p->def->metric,
 	                   .value = "--",
-	                   .unit = ""};
+	                   .unit = "",
+	                   .corner = c->stale_corner};
 	if (pm) {
 		follow(s, pm, c->now);
 		rd_format_value(shown_value(s, c->now), pm->decimals, pm->unit, num, sizeof num, unit,

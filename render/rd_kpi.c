@@ -49,7 +49,16 @@ void rd_kpi_card(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const
 
 	double block = lpx * 1.5 + vpx * 1.25 + (k->has_change ? spx * 1.5 : 0);
 	double y = text.y + fmax(0, (text.h - block) / 2);
-	rd_text_draw(cr, k->label, text.x, y, text.w, lpx * 1.5, &lst);
+	struct rd_rect label = {text.x, y, text.w, lpx * 1.5};
+	if (k->corner > 0) { /* centered in what the chip leaves, smaller if need be */
+		double right = r.x + r.w - k->corner - round(4 * u); /* the chip's left, a gap off */
+		label.w -= fmax(0, text.x + text.w - right);
+		double lw;
+		rd_text_size(cr, k->label, &lst, &lw, NULL);
+		if (lw > label.w && label.w > 0) /* a little under: a size does not scale exactly */
+			lst.px *= fmax(0.6, 0.96 * label.w / lw);
+	}
+	rd_text_draw(cr, k->label, label.x, label.y, label.w, label.h, &lst);
 	y += lpx * 1.5;
 
 	/* Value and unit share a baseline and are centered as one group. */

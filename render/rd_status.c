@@ -8,6 +8,39 @@
 static const struct rd_color amber = {1.0, 0.70, 0.16, 1.0};
 static const struct rd_color green = {0.22, 0.85, 0.47, 1.0};
 
+/* The stale chip of a panel in r: its rectangle, style and text (text or short_text); false
+ * when r has no room for one. */
+static bool stale_chip(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const char **text,
+                       const char *short_text, int canvas_h, struct rd_rect *chip,
+                       struct rd_text_style *st)
+{
+	double u = rd_unit(canvas_h);
+	double px = rd_theme_px(th, RD_SIZE_SMALL, canvas_h);
+	*st = rd_text_style(th, px, (struct rd_color){0.10, 0.07, 0.02, 1}, RD_ALIGN_CENTER);
+	st->bold = true;
+	double tw, tht;
+	rd_text_size(cr, *text, st, &tw, &tht);
+	if (tw + px * 1.4 > r.w * 0.3) {
+		*text = short_text;
+		rd_text_size(cr, *text, st, &tw, &tht);
+	}
+	double h = round(px * 1.6), w = fmin(ceil(tw + px * 1.4), r.w - round(16 * u));
+	if (w <= 0 || r.h < h * 2.5)
+		return false;
+	*chip = (struct rd_rect){round(r.x + r.w - w - 8 * u), round(r.y + 8 * u), w, h};
+	return true;
+}
+
+double rd_stale_corner(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const char *text,
+                       const char *short_text, int canvas_h)
+{
+	struct rd_rect chip;
+	struct rd_text_style st;
+	if (!stale_chip(cr, th, r, &text, short_text, canvas_h, &chip, &st))
+		return 0;
+	return r.x + r.w - chip.x;
+}
+
 void rd_stale_mark(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const char *text,
                    const char *short_text, int canvas_h)
 {
@@ -23,21 +56,10 @@ void rd_stale_mark(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, con
 	cairo_stroke(cr);
 	cairo_restore(cr);
 
-	double px = rd_theme_px(th, RD_SIZE_SMALL, canvas_h);
-	struct rd_text_style st = rd_text_style(th, px, (struct rd_color){0.10, 0.07, 0.02, 1},
-	                                        RD_ALIGN_CENTER);
-	st.bold = true;
-	double tw, tht;
-	rd_text_size(cr, text, &st, &tw, &tht);
-	if (tw + px * 1.4 > r.w * 0.3) {
-		text = short_text;
-		rd_text_size(cr, text, &st, &tw, &tht);
-	}
-	double h = round(px * 1.6), w = fmin(ceil(tw + px * 1.4), r.w - round(16 * u));
-	if (w <= 0 || r.h < h * 2.5)
-		return;
-	struct rd_rect chip = {round(r.x + r.w - w - 8 * u), round(r.y + 8 * u), w, h};
-	rd_draw_badge(cr, chip, rd_color_alpha(amber, 0.92), text, &st);
+	struct rd_rect chip;
+	struct rd_text_style st;
+	if (stale_chip(cr, th, r, &text, short_text, canvas_h, &chip, &st))
+		rd_draw_badge(cr, chip, rd_color_alpha(amber, 0.92), text, &st);
 }
 
 void rd_conn_indicator(cairo_t *cr, const struct rd_theme *th, struct rd_rect r,

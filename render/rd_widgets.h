@@ -39,6 +39,8 @@ struct rd_kpi {
 	bool higher_is_better;
 	const double *history;  /* oldest first; may be NULL */
 	size_t history_len;
+	double corner;          /* how far in from the right edge a chip covers the top (the stale
+	                         * mark, rd_stale_corner); the label keeps clear of it, 0: none */
 };
 void rd_kpi_card(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const struct rd_kpi *kpi,
                  int canvas_h);
@@ -52,6 +54,10 @@ double rd_header_title_width(int canvas_w, int canvas_h);
  * for it to leave its title free. A strip too low for a chip gets the outline only. */
 void rd_stale_mark(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const char *text,
                    const char *short_text, int canvas_h);
+/* How far in from r's right edge the chip rd_stale_mark would draw reaches (0: no chip), so a
+ * panel drawn under the mark can keep a centered title clear of it. */
+double rd_stale_corner(cairo_t *cr, const struct rd_theme *th, struct rd_rect r, const char *text,
+                       const char *short_text, int canvas_h);
 
 /* The header's connection indicator: a colored dot and a short text, right-aligned in r. */
 enum rd_conn_look {

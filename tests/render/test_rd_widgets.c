@@ -857,3 +857,49 @@ Test(widgets, gauge_parts_make_the_gauge)
 	rd_gauge_cache_free(cache);
 	rd_gauge_cache_free(NULL);
 }
+
+/* A KPI card under the stale mark keeps its label clear of the mark's chip: the corner the chip
+ * covers looks the same as on the same card with no label at all (it did not: a long label
+ * centered in a narrow card ran under the chip). */
+static cairo_surface_t *kpi_with_label(const char *label, double corner, struct rd_rect r)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 300, 220);
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 0.05, 0.1, 0.2);
+	cairo_paint(cr);
+	struct rd_kpi k = {.label = label, .value = "2,877", .unit = "件", .has_change = true,
+	                   .change_pct = 15.4, .change_label = "较昨日", .corner = corner};
+	rd_kpi_card(cr, &theme, r, &k, 1080);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	return s;
+}
+
+Test(widgets, a_stale_chip_never_covers_a_kpi_label)
+{
+	struct rd_rect r = {10, 10, 226, 200}; /* a city-scene KPI card at 1080p */
+	cairo_surface_t *probe = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
+	cairo_t *pc = cairo_create(probe);
+	double corner = rd_stale_corner(pc, &theme, r, "数据更新于 刚刚", "刚刚", 1080);
+	cairo_destroy(pc);
+	cairo_surface_destroy(probe);
+	cr_assert_gt(corner, 0, "no chip on a card this size");
+	struct rd_irect zone = {(int)(r.x + r.w - corner), (int)r.y, (int)corner, 60};
+	const char *label = "12345热线今日受理";
+	for (int pass = 0; pass < 2; pass++) {
+		double c = pass ? corner : 0;
+		cairo_surface_t *a = kpi_with_label(label, c, r), *b = kpi_with_label("", c, r);
+		int stride = cairo_image_surface_get_stride(a);
+		long differ = 0;
+		for (int y = zone.y; y < zone.y + zone.h; y++)
+			differ += memcmp(cairo_image_surface_get_data(a) + y * stride + zone.x * 4,
+			                 cairo_image_surface_get_data(b) + y * stride + zone.x * 4,
+			                 (size_t)zone.w * 4) != 0;
+		if (pass)
+			cr_expect_eq(differ, 0, "the label reaches %ld rows of the chip's corner", differ);
+		else /* the case is real: without the corner the label runs there */
+			cr_expect_gt(differ, 0, "this label does not reach the corner on a plain card");
+		cairo_surface_destroy(a);
+		cairo_surface_destroy(b);
+	}
+}
